@@ -1,0 +1,27 @@
+# The two commands of the README (make demo, make test) and the tools around them.
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup test demo up lint type bench clean
+
+setup:
+	@sh scripts/bootstrap.sh
+
+test: setup
+	$(BIN)/pytest
+
+demo: setup
+	$(BIN)/entra-harness demo
+
+up: setup
+	$(BIN)/entra-harness up
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+type: setup
+	$(BIN)/mypy
+
+clean:
+	rm -rf reports .pytest_cache .mypy_cache .ruff_cache

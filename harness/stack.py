@@ -1,0 +1,122 @@
+"""The whole simulated world: the tenant and every gallery vendor, served over HTTPS locally."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from gallery import load_gallery
+from mock_idp.tenant import Tenant
+from mock_idp.web import create_tenant_web
+from mock_sp.vendor import Vendor
+from mock_sp.web import create_vendor_web
+
+from .clock import Clock
+from .hostmap import HostMap, http_client
+from .serving import HostDispatcher, ServedApp
+from .tls import TestCertificateAuthority
+
+CHROMIUM = "/usr/bin/chromium"
+# Chromium flags this machine needs (no sandbox as root, no network beyond the mocks).
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+class Stack:
+    """Tenant + vendors + the host map and test CA that let the tutorials' URLs work literally."""
+
+    def __init__(self, ca_directory: Path | None = None, enable_control: bool = True) -> None:
+        self.clock = Clock()
+        self.tenant = Tenant(self.clock)
+        self.vendors = {key: Vendor(app, self.clock) for key, app in load_gallery().items()}
+        self.tenant_web = create_tenant_web(self.tenant, enable_control=enable_control)
+        self.vendor_webs = {
+            key: create_vendor_web(v, enable_control) for key, v in self.vendors.items()
+        }
+        hosts = list(self.tenant_web.by_host)
+        for web in self.vendor_webs.values():
+            hosts.extend(web.by_host)
+        self.ca = TestCertificateAuthority(hosts, ca_directory)
+        self.host_map = HostMap()
+        self.servers: dict[str, ServedApp] = {}
+
+    def services(self) -> dict[str, HostDispatcher]:
+        """One server per mock, as docker-compose runs them: 'tenant' and each vendor key."""
+        services = {"tenant": HostDispatcher(self.tenant_web.by_host, self.tenant_web.control)}
+        for key, web in self.vendor_webs.items():
+            services[key] = HostDispatcher(web.by_host, web.control)
+        return services
+
+    def start(self, ports: dict[str, int] | None = None) -> Stack:
+        context = self.ca.server_context()
+        for name, dispatcher in self.services().items():
+            server = ServedApp(name, dispatcher, context, port=(ports or {}).get(name, 0)).start()
+            self.servers[name] = server
+            self.host_map.add(list(dispatcher.by_host), server.port)
+        self.wait_healthy()
+        return self
+
+    def wait_healthy(self, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        with httpx.Client(verify=self.ca.client_context(), timeout=2.0) as client:
+            for name, server in self.servers.items():
+                while True:
+                    try:
+                        if client.get(f"https://127.0.0.1:{server.port}/healthz").status_code == 200:
+                            break
+                    except httpx.HTTPError:
+                        pass
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"{name} did not answer /healthz")
+                    time.sleep(0.02)
+
+    def stop(self) -> None:
+        for server in self.servers.values():
+            server.stop()
+        self.servers.clear()
+
+    def reset(self) -> None:
+        """Before each scenario: fresh tenant, fresh vendors, a running clock."""
+        self.clock.reset()
+        self.tenant.reset()
+        for vendor in self.vendors.values():
+            vendor.reset()
+
+    def http_client(self, **kwargs: Any) -> httpx.Client:
+        return http_client(self.host_map, self.ca.client_context(), **kwargs)
+
+    def chromium_args(self) -> list[str]:
+        return [
+            *CHROMIUM_FLAGS,
+            f"--host-resolver-rules={self.host_map.chromium_rules()}",
+            f"--ignore-certificate-errors-spki-list={self.ca.leaf_spki_sha256}",
+        ]
+
+    def describe(self) -> dict[str, Any]:
+        """The one JSON line of `entra-harness up --print-urls json`."""
+        return {
+            "tenant_id": self.tenant.tenant_id,
+            "ca_certificate": str(self.ca.ca_path),
+            "hosts": self.host_map.as_dict(),
+            "services": {name: f"https://127.0.0.1:{s.port}" for name, s in self.servers.items()},
+            "credentials": {
+                "demo_user": {"userPrincipalName": "B.Simon@contoso.com",
+                              "password": DEMO_PASSWORD},
+                "graph_admin_token": self.tenant.admin_token,
+                "vendor_console_tokens": {k: v.console_token for k, v in self.vendors.items()},
+                "scim_tokens": {},
+            },
+            "chromium_args": self.chromium_args(),
+        }
+
+
+DEMO_PASSWORD = "Harness-Demo-Passw0rd!"

@@ -1,0 +1,53 @@
+"""A local test CA (trustme) and the server certificate every mock presents for its tutorial hosts."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import ssl
+import tempfile
+from functools import cached_property
+from pathlib import Path
+
+import trustme
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+
+class TestCertificateAuthority:
+    """Made at start-up; one leaf certificate names every host the harness serves."""
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, hosts: list[str], directory: Path | None = None) -> None:
+        self.hosts = sorted(set(hosts) | {"localhost", "127.0.0.1"})
+        self.directory = directory or Path(tempfile.mkdtemp(prefix="entra-harness-ca-"))
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._ca = trustme.CA(organization_name="Entra harness test CA")
+        self._leaf = self._ca.issue_cert(*self.hosts)
+        self.ca_path = self.directory / "ca.pem"
+        self._ca.cert_pem.write_to_path(str(self.ca_path))
+        self.cert_path = self.directory / "server.pem"
+        self.key_path = self.directory / "server-key.pem"
+        self._leaf.cert_chain_pems[0].write_to_path(str(self.cert_path))
+        self._leaf.private_key_pem.write_to_path(str(self.key_path))
+
+    def server_context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self._leaf.configure_cert(context)
+        return context
+
+    def client_context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context()
+        self._ca.configure_trust(context)
+        return context
+
+    @cached_property
+    def leaf_spki_sha256(self) -> str:
+        """Base64 SHA-256 of the leaf's SubjectPublicKeyInfo: what Chromium pins with
+        --ignore-certificate-errors-spki-list, so it accepts exactly this key and no other."""
+        leaf = x509.load_pem_x509_certificate(self._leaf.cert_chain_pems[0].bytes())
+        spki = leaf.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        return base64.b64encode(hashlib.sha256(spki).digest()).decode()

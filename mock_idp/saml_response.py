@@ -1,0 +1,139 @@
+"""Build the SAML Response exactly as Entra writes it (ENTRA-BEHAVIOUR §4), then sign it."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import xmlsec
+from lxml import etree
+
+from harness.clock import saml_instant
+
+from .claims import Claim
+from .enterprise_apps import SigningOption
+from .ids import saml_id
+from .xml_signing import SigningAlgorithm, sign_enveloped
+
+SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
+SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
+STATUS_SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success"
+BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
+PASSWORD_CONTEXT = "urn:oasis:names:tc:SAML:2.0:ac:classes:Password"
+
+# Capture: Conditions start five minutes before issue and everything ends an hour after.
+NOT_BEFORE_SKEW = timedelta(minutes=5)
+LIFETIME = timedelta(minutes=60)
+
+
+@dataclass
+class ResponseSpec:
+    """Everything that varies between two Responses; the rest is Entra's fixed shape."""
+
+    issuer: str
+    destination: str
+    audience: str
+    name_id: str
+    name_id_format: str
+    claims: list[Claim]
+    issue_instant: datetime
+    authn_instant: datetime
+    in_response_to: str | None = None
+    status_code: str = STATUS_SUCCESS
+    sub_status_code: str | None = None
+    status_message: str | None = None
+    response_id: str = field(default_factory=saml_id)
+    assertion_id: str = field(default_factory=saml_id)
+    lifetime: timedelta = LIFETIME
+    include_assertion: bool = True
+
+
+def _element(parent: etree._Element, tag: str, text: str | None = None, **attrs: str):
+    child = etree.SubElement(parent, tag, attrs)
+    if text is not None:
+        child.text = text
+    return child
+
+
+def build_response(spec: ResponseSpec) -> etree._Element:
+    """The unsigned Response: samlp-prefixed protocol elements, default-namespace assertion."""
+    response = etree.Element(f"{{{SAMLP}}}Response", nsmap={"samlp": SAMLP})
+    response.set("ID", spec.response_id)
+    response.set("Version", "2.0")
+    response.set("IssueInstant", saml_instant(spec.issue_instant))
+    response.set("Destination", spec.destination)
+    if spec.in_response_to:
+        response.set("InResponseTo", spec.in_response_to)
+    issuer = etree.SubElement(response, f"{{{SAML}}}Issuer", nsmap={None: SAML})
+    issuer.text = spec.issuer
+    status = _element(response, f"{{{SAMLP}}}Status")
+    code = _element(status, f"{{{SAMLP}}}StatusCode", Value=spec.status_code)
+    if spec.sub_status_code:
+        _element(code, f"{{{SAMLP}}}StatusCode", Value=spec.sub_status_code)
+    if spec.status_message:
+        _element(status, f"{{{SAMLP}}}StatusMessage", spec.status_message)
+    if spec.include_assertion:
+        response.append(build_assertion(spec))
+    return response
+
+
+def build_assertion(spec: ResponseSpec) -> etree._Element:
+    not_on_or_after = saml_instant(spec.issue_instant + spec.lifetime)
+    assertion = etree.Element(f"{{{SAML}}}Assertion", nsmap={None: SAML})
+    assertion.set("ID", spec.assertion_id)
+    assertion.set("IssueInstant", saml_instant(spec.issue_instant))
+    assertion.set("Version", "2.0")
+    _element(assertion, f"{{{SAML}}}Issuer", spec.issuer)
+    subject = _element(assertion, f"{{{SAML}}}Subject")
+    _element(subject, f"{{{SAML}}}NameID", spec.name_id, Format=spec.name_id_format)
+    confirmation = _element(subject, f"{{{SAML}}}SubjectConfirmation", Method=BEARER)
+    data = _element(confirmation, f"{{{SAML}}}SubjectConfirmationData")
+    if spec.in_response_to:
+        data.set("InResponseTo", spec.in_response_to)
+    data.set("NotOnOrAfter", not_on_or_after)
+    data.set("Recipient", spec.destination)
+    conditions = _element(
+        assertion,
+        f"{{{SAML}}}Conditions",
+        NotBefore=saml_instant(spec.issue_instant - NOT_BEFORE_SKEW),
+        NotOnOrAfter=not_on_or_after,
+    )
+    restriction = _element(conditions, f"{{{SAML}}}AudienceRestriction")
+    _element(restriction, f"{{{SAML}}}Audience", spec.audience)
+    if spec.claims:
+        statement = _element(assertion, f"{{{SAML}}}AttributeStatement")
+        for name, values in spec.claims:
+            attribute = _element(statement, f"{{{SAML}}}Attribute", Name=name)
+            for value in values:
+                _element(attribute, f"{{{SAML}}}AttributeValue", value)
+    authn = _element(
+        assertion,
+        f"{{{SAML}}}AuthnStatement",
+        AuthnInstant=saml_instant(spec.authn_instant),
+        SessionIndex=spec.assertion_id,
+    )
+    context = _element(authn, f"{{{SAML}}}AuthnContext")
+    _element(context, f"{{{SAML}}}AuthnContextClassRef", PASSWORD_CONTEXT)
+    return assertion
+
+
+def sign_response(
+    response: etree._Element,
+    key: xmlsec.Key | None,
+    option: SigningOption,
+    algorithm: SigningAlgorithm,
+) -> None:
+    """Apply the app's signing option; the Signature follows the Issuer (capture). No key: unsigned."""
+    if key is None:
+        return
+    assertion = response.find(f"{{{SAML}}}Assertion")
+    if option in ("assertion", "both") and assertion is not None:
+        sign_enveloped(assertion, key, algorithm, insert_after=assertion[0])
+    if option in ("response", "both"):
+        sign_enveloped(response, key, algorithm, insert_after=response[0])
+
+
+def encode_for_post(response: etree._Element) -> str:
+    """HTTP-POST binding: base64 of the serialized XML (SAML Bindings §3.5.4)."""
+    return base64.b64encode(etree.tostring(response, encoding="utf-8", xml_declaration=False)).decode()

@@ -1,0 +1,137 @@
+"""Sign-in protocol: authenticate, check assignment, issue and sign the Response (no Flask)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+from typing import Any
+
+from lxml import etree
+
+from .aadsts import AadstsError
+from .certificates import SigningCertificate
+from .claims import issued_claims, name_id_value
+from .directory import User
+from .enterprise_apps import EnterpriseApp
+from .saml_response import ResponseSpec, build_response, encode_for_post, sign_response
+from .tenant import LoginSession, Tenant
+from .xml_signing import load_key
+
+POST_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
+STATUS_REQUESTER = "urn:oasis:names:tc:SAML:2.0:status:Requester"
+
+
+@dataclass
+class SamlPost:
+    """What the browser auto-posts to the SP's ACS."""
+
+    acs_url: str
+    saml_response: str
+    relay_state: str | None
+
+
+def authenticate(tenant: Tenant, login: str, password: str) -> User:
+    """Docs "AADSTS error codes": unknown user 50034, wrong password 50126, disabled 50057."""
+    user = tenant.directory.find_by_upn(login)
+    if user is None:
+        raise AadstsError.of(50034, upn=login, tenant_id=tenant.tenant_id)
+    if user.password != password:
+        raise AadstsError.of(50126)
+    if not user.account_enabled:
+        raise AadstsError.of(50057)
+    return user
+
+
+def check_assignment(tenant: Tenant, app: EnterpriseApp, user: User) -> None:
+    """ENTRA-BEHAVIOUR §7: with assignment required, only direct assignments count."""
+    if app.assignment_required and not app.assignments_of({user.id}):
+        raise AadstsError.of(
+            50105, app_name=app.display_name, app_id=app.app_id, upn=user.user_principal_name
+        )
+
+
+@cache
+def _stranger_certificate() -> SigningCertificate:
+    """A well-formed Entra-looking certificate that no SP was ever given (override 'other_key')."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from harness.clock import Clock
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return SigningCertificate.create(key, Clock().now())
+
+
+def issue_response(
+    tenant: Tenant,
+    app: EnterpriseApp,
+    user: User,
+    session: LoginSession,
+    acs_url: str,
+    audience: str,
+    in_response_to: str | None,
+    relay_state: str | None,
+) -> SamlPost:
+    """Build, sign and log the Response for one sign-in, applying any one-shot test override."""
+    with tenant.lock:
+        overrides: dict[str, Any] = tenant.next_response_overrides
+        tenant.next_response_overrides = {}
+    certificate = app.active_certificate
+    if certificate is None:
+        raise AadstsError(
+            500021, f"No active signing certificate is configured for application '{app.app_id}'."
+        )
+    now = tenant.clock.now()
+    claims = issued_claims(tenant.tenant_id, tenant.issuer, user, app.claims)
+    claims = [c for c in claims if c[0] not in overrides.get("remove_claims", [])]
+    claims += [(name, [value]) for name, value in overrides.get("extra_claims", {}).items()]
+    spec = ResponseSpec(
+        issuer=overrides.get("issuer", tenant.issuer),
+        destination=acs_url,
+        audience=overrides.get("audience", audience),
+        name_id=name_id_value(user, app.claims),
+        name_id_format=app.claims.name_id.format,
+        claims=claims,
+        issue_instant=now - timedelta(seconds=overrides.get("age_seconds", 0)),
+        authn_instant=session.authn_instant,
+        in_response_to=in_response_to,
+    )
+    if "status" in overrides:
+        # §3: a posted error nests its reason under Requester, with the AADSTS text as message.
+        spec.status_code = STATUS_REQUESTER
+        spec.sub_status_code = overrides["status"]
+        spec.status_message = overrides.get("status_message")
+    response = build_response(spec)
+    signer = _stranger_certificate() if overrides.get("signing") == "other_key" else certificate
+    key = None if overrides.get("signing") == "unsigned" else load_key(
+        signer.private_key_pem, signer.pem
+    )
+    sign_response(response, key, app.signing_option, app.signing_algorithm)
+    session.participants.append(app.app_id)
+    tenant.log_saml(
+        direction="out",
+        kind="Response",
+        binding=POST_BINDING,
+        endpoint=acs_url,
+        xml=etree.tostring(response, pretty_print=True).decode(),
+        relay_state=relay_state,
+    )
+    return SamlPost(acs_url, encode_for_post(response), relay_state)
+
+
+def idp_initiated(
+    tenant: Tenant, app: EnterpriseApp, user: User, session: LoginSession, relay_state: str | None
+) -> SamlPost:
+    """ENTRA-BEHAVIOUR §4: no InResponseTo, the Default reply URL, the app's or the URL's RelayState."""
+    check_assignment(tenant, app, user)
+    acs_url = app.default_reply_url()
+    if acs_url is None or not app.identifiers:
+        raise AadstsError(
+            50011,
+            f"The reply URL is not configured for the application '{app.app_id}'. Configure a "
+            "Default Reply URL in Basic SAML Configuration.",
+        )
+    return issue_response(
+        tenant, app, user, session, acs_url, app.identifiers[0], None,
+        relay_state if relay_state is not None else app.relay_state,
+    )

@@ -1,0 +1,55 @@
+"""The tenant's /_mock controls: reset, clock, the SAML message log, one-shot Response overrides."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Flask, Response, jsonify, request
+
+from harness.control import create_control_app
+
+from ..tenant import Tenant
+
+# What a scenario may change in the next Response only (navikt's enqueueCallback).
+OVERRIDES = {
+    "signing",  # "unsigned" | "other_key"
+    "age_seconds",  # issue the Response this many seconds in the past (expired when > 3600)
+    "audience",
+    "issuer",
+    "extra_claims",  # {name: value}
+    "remove_claims",  # [name]
+    "status",  # a second-level StatusCode URI; the top level becomes Requester
+    "status_message",
+}
+
+
+def create_tenant_control_app(tenant: Tenant, enabled: bool = True) -> Flask:
+    app = create_control_app("tenant", tenant.clock, tenant.reset, enabled)
+
+    @app.get("/_mock/saml-log")
+    def saml_log() -> Response:
+        since = int(request.args.get("since", 0))
+        entries = list(tenant.saml_log)
+        return jsonify({"count": len(entries), "messages": [asdict(e) for e in entries[since:]]})
+
+    @app.post("/_mock/next-response")
+    def next_response() -> Response | tuple[Response, int]:
+        body = request.get_json(force=True)
+        unknown = sorted(set(body) - OVERRIDES)
+        if unknown:
+            return jsonify({"error": f"unknown overrides {unknown}", "known": sorted(OVERRIDES)}), 400
+        with tenant.lock:
+            tenant.next_response_overrides = dict(body)
+        return jsonify({"next_response": body})
+
+    @app.get("/_mock/state")
+    def state() -> Response:
+        with tenant.lock:
+            return jsonify({
+                "tenant_id": tenant.tenant_id,
+                "users": [u.user_principal_name for u in tenant.directory.users.values()],
+                "apps": [{"displayName": a.display_name, "appId": a.app_id,
+                          "objectId": a.object_id} for a in tenant.apps.values()],
+            })
+
+    return app

@@ -1,0 +1,174 @@
+"""login.microsoftonline.com: sign-in pages, IdP-initiated launch, federation metadata, error page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, Response, abort, make_response, redirect, render_template, request
+
+from ..aadsts import AadstsError
+from ..federation_metadata import build_metadata, serialize_metadata
+from ..ids import new_guid
+from ..sign_in import authenticate, idp_initiated
+from ..tenant import LoginSession, Tenant
+from ..xml_signing import load_key
+from . import flask_app
+
+SESSION_COOKIE = "ESTSAUTH"
+PERSISTENT_COOKIE = "ESTSAUTHPERSISTENT"
+
+
+def error_page(tenant: Tenant, error: AadstsError, status: int = 400) -> Response:
+    """Entra's error page: the AADSTS line, then Request Id, Correlation Id, Timestamp (§3)."""
+    html = render_template(
+        "error.html",
+        error=error,
+        request_id=new_guid(),
+        correlation_id=new_guid(),
+        timestamp=tenant.clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    return make_response(html, status)
+
+
+def current_session(tenant: Tenant) -> LoginSession | None:
+    session_id = request.cookies.get(PERSISTENT_COOKIE) or request.cookies.get(SESSION_COOKIE)
+    session = tenant.sessions.get(session_id or "")
+    if session is None:
+        return None
+    user = tenant.directory.users.get(session.user_id)
+    if user is None or not user.account_enabled:
+        return None
+    return session
+
+
+def create_login_app(tenant: Tenant) -> Flask:
+    app = flask_app("login.microsoftonline.com", tenant)
+    tid = tenant.tenant_id
+
+    def login_page(ctx: str) -> Response:
+        return redirect(f"/{tid}/login?ctx={ctx}")
+
+    def finish(ctx: str, session: LoginSession) -> Response:
+        """Resume what the sign-in interrupted: an app launch or a return to My Apps."""
+        with tenant.lock:
+            pending = tenant.pending.pop(ctx, None)
+        if pending is None:
+            return error_page(tenant, AadstsError(90014, "The sign-in session has expired."))
+        if pending["kind"] == "launch":
+            return launch(pending["app_id"], pending.get("relay_state"), session)
+        code = new_guid()
+        with tenant.lock:
+            tenant.pending[code] = {"kind": "code", "session": session}
+        return redirect(f"{pending['return_to']}?code={code}")
+
+    def launch(app_id: str, relay_state: str | None, session: LoginSession) -> Response:
+        try:
+            enterprise_app = tenant.find_app(app_id)
+        except KeyError:
+            return error_page(tenant, AadstsError.of(700016, identifier=app_id, tenant_id=tid))
+        user = tenant.directory.get(session.user_id)
+        try:
+            post = idp_initiated(tenant, enterprise_app, user, session, relay_state)
+        except AadstsError as error:
+            return error_page(tenant, error)
+        return make_response(render_template("autopost.html", post=post))
+
+    @app.get(f"/{tid}/saml2/idpinitiated")
+    def idp_initiated_launch() -> Response:
+        app_id = request.args.get("appid", "")
+        relay_state = request.args.get("relaystate")
+        session = current_session(tenant)
+        if session is not None:
+            return launch(app_id, relay_state, session)
+        ctx = new_guid()
+        with tenant.lock:
+            tenant.pending[ctx] = {"kind": "launch", "app_id": app_id, "relay_state": relay_state}
+        return login_page(ctx)
+
+    @app.get(f"/{tid}/oauth2/authorize")
+    def authorize() -> Response:
+        """The My Apps portal's sign-in: back with a one-time code once a session exists."""
+        return_to = request.args.get("redirect_uri", "")
+        if not return_to.startswith(tenant.myapps_base):
+            return error_page(tenant, AadstsError.of(900144, parameter="redirect_uri"))
+        ctx = new_guid()
+        with tenant.lock:
+            tenant.pending[ctx] = {"kind": "return", "return_to": return_to}
+        session = current_session(tenant)
+        return finish(ctx, session) if session is not None else login_page(ctx)
+
+    @app.get(f"/{tid}/login")
+    def email_step() -> str:
+        return render_template("email.html", ctx=request.args.get("ctx", ""), login="",
+                               action=f"/{tid}/login", error=None)
+
+    @app.post(f"/{tid}/login")
+    def credentials_step() -> Response | str:
+        ctx = request.form.get("ctx", "")
+        login = request.form.get("loginfmt", "").strip()
+        action = f"/{tid}/login"
+        if "passwd" not in request.form:
+            if tenant.directory.find_by_upn(login) is None:
+                error = AadstsError.of(50034, upn=login, tenant_id=tid)
+                return render_template(
+                    "email.html", ctx=ctx, login=login, action=action, error=error,
+                    error_text="This username may be incorrect. Make sure you typed it correctly.",
+                )
+            return render_template("password.html", ctx=ctx, login=login, action=action,
+                                   error=None)
+        try:
+            user = authenticate(tenant, login, request.form.get("passwd", ""))
+        except AadstsError as error:
+            if error.code == 50057:
+                return error_page(tenant, error)
+            return render_template(
+                "password.html", ctx=ctx, login=login, action=action, error=error,
+                error_text="Your account or password is incorrect. If you don't remember your "
+                "password, reset it now.",
+            )
+        with tenant.lock:
+            session_id = tenant.new_session(user.id)
+        response = make_response(
+            render_template("kmsi.html", ctx=ctx, login=login, action=f"/{tid}/kmsi")
+        )
+        response.set_cookie(SESSION_COOKIE, session_id, secure=True, httponly=True,
+                            samesite="None")
+        return response
+
+    @app.post(f"/{tid}/kmsi")
+    def stay_signed_in() -> Response:
+        session_id = request.cookies.get(SESSION_COOKIE, "")
+        session = tenant.sessions.get(session_id)
+        if session is None:
+            return error_page(tenant, AadstsError(50058, "No user is signed in."))
+        response = finish(request.form.get("ctx", ""), session)
+        if request.form.get("kmsi") == "true":
+            # "Stay signed in?" Yes keeps a persistent cookie (docs: 90 days).
+            response.set_cookie(PERSISTENT_COOKIE, session_id, secure=True, httponly=True,
+                                samesite="None", max_age=int(timedelta(days=90).total_seconds()))
+        return response
+
+    def metadata(app_id: str | None) -> Response:
+        if app_id:
+            try:
+                enterprise_app = tenant.find_app(app_id)
+            except KeyError:
+                abort(404)
+            certificates = enterprise_app.certificates
+            signer = enterprise_app.active_certificate
+        else:
+            signer = tenant.tenant_certificate()
+            certificates = [signer]
+        if signer is None:
+            abort(404)
+        root = build_metadata(tid, tenant.issuer, tenant.login_base, certificates,
+                              load_key(signer.private_key_pem, signer.pem))
+        body = serialize_metadata(root, with_bom=bool(app_id))
+        return Response(body, content_type="application/xml; charset=utf-8")
+
+    @app.get(f"/{tid}/federationmetadata/2007-06/federationmetadata.xml")
+    @app.get(f"/{tid}/FederationMetadata/2007-06/FederationMetadata.xml")
+    def federation_metadata() -> Response:
+        return metadata(request.args.get("appid"))
+
+    return app

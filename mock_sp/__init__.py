@@ -1,0 +1,1 @@
+"""Simulated vendors as SAML service providers: consoles, strict ACS, user directory."""

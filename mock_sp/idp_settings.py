@@ -1,0 +1,77 @@
+"""What a vendor knows about its IdP: read from uploaded federation metadata or typed in a console."""
+
+from __future__ import annotations
+
+import base64
+import textwrap
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+MD = "urn:oasis:names:tc:SAML:2.0:metadata"
+DS = "http://www.w3.org/2000/09/xmldsig#"
+REDIRECT = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+
+
+class MetadataError(ValueError):
+    pass
+
+
+@dataclass
+class IdpSettings:
+    """SSO General Information: IdP entity id, sign-in and sign-out URLs, signing certificates."""
+
+    entity_id: str
+    sso_url: str
+    slo_url: str | None = None
+    certificates: list[str] = field(default_factory=list)  # base64 DER, no armour
+
+    def certificate_pems(self) -> list[str]:
+        return [
+            "-----BEGIN CERTIFICATE-----\n" + "\n".join(textwrap.wrap(c, 64))
+            + "\n-----END CERTIFICATE-----\n"
+            for c in self.certificates
+        ]
+
+
+def parse_idp_metadata(document: bytes) -> IdpSettings:
+    """Read an IdP EntityDescriptor. Tolerates the UTF-8 BOM Entra puts on the ?appid= variant."""
+    document = document.removeprefix(b"\xef\xbb\xbf").strip()
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(document, parser)
+    except etree.XMLSyntaxError as error:
+        raise MetadataError(f"the file is not XML: {error}") from None
+    if root.tag != f"{{{MD}}}EntityDescriptor":
+        raise MetadataError("the file is not SAML 2.0 metadata (no EntityDescriptor)")
+    idp = root.find(f"{{{MD}}}IDPSSODescriptor")
+    if idp is None:
+        raise MetadataError("the metadata describes no identity provider (no IDPSSODescriptor)")
+    sso = idp.find(f"{{{MD}}}SingleSignOnService[@Binding='{REDIRECT}']")
+    if sso is None:
+        sso = idp.find(f"{{{MD}}}SingleSignOnService")
+    slo = idp.find(f"{{{MD}}}SingleLogoutService")
+    certificates = [
+        "".join((node.text or "").split())
+        for node in idp.iterfind(
+            f"{{{MD}}}KeyDescriptor/{{{DS}}}KeyInfo/{{{DS}}}X509Data/{{{DS}}}X509Certificate"
+        )
+        if node.getparent().getparent().getparent().get("use") in (None, "signing")
+    ]
+    if sso is None or not certificates:
+        raise MetadataError("the metadata has no sign-on URL or no signing certificate")
+    return IdpSettings(
+        entity_id=root.get("entityID", ""),
+        sso_url=sso.get("Location", ""),
+        slo_url=slo.get("Location") if slo is not None else None,
+        certificates=certificates,
+    )
+
+
+def certificate_from_upload(upload: bytes) -> str:
+    """A certificate file as the portal downloads it (Base64 PEM or Raw DER) -> base64 DER."""
+    text = upload.removeprefix(b"\xef\xbb\xbf").strip()
+    if text.startswith(b"-----BEGIN CERTIFICATE-----"):
+        body = b"".join(line for line in text.splitlines() if not line.startswith(b"-----"))
+        return base64.b64encode(base64.b64decode(body)).decode()
+    return base64.b64encode(text).decode()

@@ -1,0 +1,173 @@
+"""Web layer of a simulated vendor: its ACS and landing page per region, its console API."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+from urllib.parse import urlsplit
+from uuid import uuid4
+
+from flask import Flask, Response, abort, jsonify, make_response, redirect, render_template, request
+
+from harness.control import create_control_app
+
+from ..acs import AcsRefusal
+from ..directory import VendorUser
+from ..idp_settings import MetadataError
+from ..service_provider import ServiceProvider
+from ..vendor import Vendor
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+SESSION_COOKIE = "sp_session"
+
+
+@dataclass
+class VendorWeb:
+    by_host: dict[str, Any]
+    control: Any
+
+
+def _flask(name: str, vendor: Vendor) -> Flask:
+    app = Flask(name, template_folder=str(TEMPLATES))
+
+    @app.context_processor
+    def branding() -> dict[str, str]:
+        return {"vendor_name": vendor.app.name, "brand_color": vendor.app.brand_color}
+
+    return app
+
+
+def create_sso_app(vendor: Vendor, sp: ServiceProvider) -> Flask:
+    """https://<region host>/: the ACS at the reply URL's path, and the signed-in landing page."""
+    app = _flask(sp.region.host, vendor)
+    acs_path = urlsplit(sp.acs_url).path or "/"
+
+    def page(template: str, status: int = 200, **context: Any) -> Response:
+        return make_response(render_template(template, **context), status)
+
+    @app.post(acs_path)
+    def assertion_consumer_service() -> Response:
+        try:
+            session = sp.consume(request.form.get("SAMLResponse", ""), request.form.get("RelayState"))
+        except AcsRefusal as refusal:
+            return page("refused.html", 403, refusal=refusal)
+        session_id = uuid4().hex
+        with sp.lock:
+            sp.sessions[session_id] = session
+        response = redirect("/app")
+        response.set_cookie(SESSION_COOKIE, session_id, secure=True, httponly=True)
+        return response
+
+    @app.get("/app")
+    def landing() -> Response:
+        session = sp.sessions.get(request.cookies.get(SESSION_COOKIE, ""))
+        if session is None:
+            return page("message.html", 401, message="You are not signed in.")
+        machine = {
+            "signed_in": True,
+            "user": session.user.email,
+            "name_id": session.assertion.name_id,
+            "name_id_format": session.assertion.name_id_format,
+            "attributes": session.assertion.attributes,
+            "signed": session.assertion.signed,
+            "algorithm": session.assertion.algorithm,
+            "relay_state": session.relay_state,
+        }
+        return page("signed_in.html", session=session, machine=machine)
+
+    @app.get("/")
+    def sign_on() -> Response:
+        if "sp" not in vendor.app.sso.modes:
+            # Tutorial 000: "RingCentral supports IDP initiated SSO" only.
+            return page("message.html", 400, message=(
+                f"{vendor.app.name} does not support SP-initiated sign-on. Start single sign-on "
+                "from Microsoft My Apps or the identity provider."))
+        return page("message.html", 501, message="SP-initiated sign-on is not available yet.")
+
+    return app
+
+
+def create_console_app(vendor: Vendor) -> Flask:
+    """The vendor admin console's JSON API (the pages that walk through it come with issue 4)."""
+    app = _flask(vendor.app.sso.console_host, vendor)
+
+    @app.before_request
+    def require_token() -> Response | None:
+        if not request.path.startswith("/api/"):
+            return None
+        if request.headers.get("Authorization", "") != f"Bearer {vendor.console_token}":
+            return make_response(jsonify({"error": "unauthorized"}), 401)
+        return None
+
+    def region_sp(region: str) -> ServiceProvider:
+        try:
+            return vendor.sp(region)
+        except KeyError:
+            return _abort_json(404, f"no region {region!r}")
+
+    @app.get("/api/sso/<region>")
+    def describe(region: str) -> Response:
+        return jsonify(region_sp(region).describe())
+
+    @app.post("/api/sso/<region>/idp-metadata")
+    def upload_metadata(region: str) -> Response:
+        try:
+            idp = region_sp(region).upload_idp_metadata(request.get_data())
+        except MetadataError as error:
+            return _abort_json(400, str(error))
+        return jsonify(asdict(idp))
+
+    @app.put("/api/sso/<region>/settings")
+    def save_settings(region: str) -> Response:
+        sp = region_sp(region)
+        body = request.get_json(force=True)
+        with sp.lock:
+            for name in ("email_attribute", "sso_enabled", "allow_password_login"):
+                if name in body:
+                    setattr(sp.settings, name, body[name])
+        return jsonify(sp.describe())
+
+    @app.get("/api/sso/<region>/sp-metadata")
+    def download_sp_metadata(region: str) -> Response:
+        return Response(region_sp(region).sp_metadata(), content_type="application/xml")
+
+    @app.post("/api/users/<region>")
+    def create_user(region: str) -> tuple[Response, int] | Response:
+        sp = region_sp(region)
+        body = request.get_json(force=True)
+        try:
+            with sp.lock:
+                user = sp.directory.add(VendorUser(
+                    email=body["email"], display_name=body.get("display_name", ""),
+                    active=bool(body.get("active", True)),
+                ))
+        except (KeyError, ValueError) as error:
+            return _abort_json(409 if isinstance(error, ValueError) else 400, str(error))
+        return jsonify(user.as_dict()), 201
+
+    @app.get("/api/users/<region>")
+    def list_users(region: str) -> Response:
+        return jsonify([u.as_dict() for u in region_sp(region).directory.users.values()])
+
+    return app
+
+
+def _abort_json(status: int, message: str) -> NoReturn:
+    abort(make_response(jsonify({"error": message}), status))
+
+
+def create_vendor_web(vendor: Vendor, enable_control: bool = True) -> VendorWeb:
+    by_host: dict[str, Any] = {sp.region.host: create_sso_app(vendor, sp) for sp in vendor.sps.values()}
+    by_host[vendor.app.sso.console_host] = create_console_app(vendor)
+    control = create_control_app(vendor.app.key, vendor.clock, vendor.reset, enable_control)
+
+    @control.get("/_mock/acs-log")
+    def acs_log() -> Response:
+        return Response(
+            json.dumps({key: [asdict(e) for e in sp.events] for key, sp in vendor.sps.items()}),
+            content_type="application/json",
+        )
+
+    return VendorWeb(by_host=by_host, control=control)

@@ -1,0 +1,42 @@
+#!/bin/sh
+# Installs what the harness needs on a Debian machine that has only Python 3.11; a no-op when all is there.
+set -eu
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+PYTHON=${PYTHON:-python3}
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_updated=""
+apt_install() {
+    echo "bootstrap: installing Debian packages: $*" >&2
+    if [ -z "$apt_updated" ]; then as_root apt-get update -q >&2; apt_updated=1; fi
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >&2
+}
+
+# Debian packages: xmlsec1 (pysaml2's signature backend), chromium (the real browser),
+# docker-compose (only to validate docker-compose.yml; no engine is needed for that).
+missing=""
+command -v xmlsec1 >/dev/null 2>&1 || missing="$missing xmlsec1"
+[ -x /usr/bin/chromium ] || missing="$missing chromium"
+command -v docker-compose >/dev/null 2>&1 || missing="$missing docker-compose"
+# shellcheck disable=SC2086
+[ -z "$missing" ] || apt_install $missing
+
+if [ ! -x "$VENV/bin/python" ]; then
+    if ! "$PYTHON" -m venv "$VENV" >/dev/null 2>&1; then
+        rm -rf "$VENV"
+        apt_install python3-venv
+        "$PYTHON" -m venv "$VENV"
+    fi
+fi
+
+# Python packages, pinned; reinstalled only when the lock file or pyproject.toml change.
+stamp="$VENV/.installed-$(cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+    echo "bootstrap: installing Python packages into $VENV" >&2
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r requirements.lock
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+    rm -f "$VENV"/.installed-*
+    touch "$stamp"
+fi
