@@ -41,10 +41,17 @@ class HostMapTransport(httpx.HTTPTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         port = self.host_map.ports.get(request.url.host)
-        if port is not None:
-            request.extensions = {**request.extensions, "sni_hostname": request.url.host}
-            request.url = request.url.copy_with(host="127.0.0.1", port=port)
-        return super().handle_request(request)
+        if port is None:
+            return super().handle_request(request)
+        # A copy goes on the wire; the client keeps the original URL for cookies and redirects.
+        wire = httpx.Request(
+            request.method,
+            request.url.copy_with(host="127.0.0.1", port=port),
+            headers=request.headers,
+            stream=request.stream,
+            extensions={**request.extensions, "sni_hostname": request.url.host},
+        )
+        return super().handle_request(wire)
 
 
 def http_client(host_map: HostMap, ssl_context: ssl.SSLContext, **kwargs: object) -> httpx.Client:

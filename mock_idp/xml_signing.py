@@ -60,7 +60,10 @@ def sign_enveloped(
     x509_data = xmlsec.template.add_x509_data(key_info)
     xmlsec.template.x509_data_add_certificate(x509_data)
     for node in signature.iter():  # Entra writes the Signature without whitespace (capture)
-        node.tail = None if node is not signature else node.tail
+        if node.text is not None and not node.text.strip():
+            node.text = None
+        if node is not signature:
+            node.tail = None
     context = xmlsec.SignatureContext()
     context.register_id(element, "ID")
     context.key = key

@@ -1,0 +1,43 @@
+"""Client for a simulated vendor's console API: SSO settings and users, as an admin sets them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from gallery import GalleryApp
+
+
+class VendorConsole:
+    def __init__(self, client: httpx.Client, app: GalleryApp, token: str) -> None:
+        self.client = client
+        self.app = app
+        self.base = f"https://{app.sso.console_host}/api"
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        headers = {**self.headers, **kwargs.pop("headers", {})}
+        response = self.client.request(method, self.base + path, headers=headers, **kwargs)
+        if response.status_code >= 400:
+            raise RuntimeError(f"{self.app.name} console {response.status_code}: {response.text}")
+        content_type = response.headers.get("content-type", "")
+        return response.json() if "json" in content_type else response.content
+
+    def upload_idp_metadata(self, region: str, metadata: bytes) -> dict[str, Any]:
+        return self._call("POST", f"/sso/{region}/idp-metadata", content=metadata,
+                          headers={"Content-Type": "application/xml"})
+
+    def save_sso_settings(self, region: str, **settings: Any) -> dict[str, Any]:
+        return self._call("PUT", f"/sso/{region}/settings", json=settings)
+
+    def sso_settings(self, region: str) -> dict[str, Any]:
+        return self._call("GET", f"/sso/{region}")
+
+    def sp_metadata(self, region: str) -> bytes:
+        return self._call("GET", f"/sso/{region}/sp-metadata")
+
+    def create_user(self, region: str, email: str, display_name: str = "",
+                    active: bool = True) -> dict[str, Any]:
+        return self._call("POST", f"/users/{region}",
+                          json={"email": email, "display_name": display_name, "active": active})
