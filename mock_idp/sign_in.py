@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 from typing import Any
-
-from lxml import etree
 
 from .aadsts import AadstsError
 from .certificates import SigningCertificate
@@ -108,15 +107,16 @@ def issue_response(
     )
     sign_response(response, key, app.signing_option, app.signing_algorithm)
     session.participants.append(app.app_id)
+    encoded = encode_for_post(response)
     tenant.log_saml(
         direction="out",
         kind="Response",
         binding=POST_BINDING,
         endpoint=acs_url,
-        xml=etree.tostring(response, pretty_print=True).decode(),
+        xml=base64.b64decode(encoded).decode(),  # exactly what the SP receives
         relay_state=relay_state,
     )
-    return SamlPost(acs_url, encode_for_post(response), relay_state)
+    return SamlPost(acs_url, encoded, relay_state)
 
 
 def idp_initiated(

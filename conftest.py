@@ -1,0 +1,9 @@
+"""Root conftest: loads the step modules once (pytest-bdd: steps live in steps/, never test_*.py)."""
+
+pytest_plugins = [
+    "steps.world",
+    "steps.tenant_steps",
+    "steps.vendor_steps",
+    "steps.browser_steps",
+    "steps.saml_steps",
+]

@@ -1,0 +1,86 @@
+"""Steps that configure a vendor through its console API and check what the vendor saw."""
+
+from __future__ import annotations
+
+import json
+
+from pytest_bdd import given, parsers, then
+
+from harness.session import Harness
+
+from .world import Scenario
+
+
+@given(parsers.parse("{app} is given the App Federation Metadata"))
+def upload_app_metadata(harness: Harness, scenario_state: Scenario, app: str) -> None:
+    """Tutorial 000: copy the App Federation Metadata Url, download it, upload it at the vendor."""
+    metadata = harness.admin.app_federation_metadata(scenario_state.app(app))
+    harness.console(app).upload_idp_metadata(scenario_state.regions[app], metadata)
+    scenario_state.notes["metadata"] = metadata
+
+
+@given(parsers.parse('{app} maps the email attribute to "{claim}"'))
+def map_email_attribute(harness: Harness, scenario_state: Scenario, app: str, claim: str) -> None:
+    harness.console(app).save_sso_settings(scenario_state.regions[app], email_attribute=claim)
+
+
+@given(parsers.parse("{app} has SSO enabled, allowing SSO or {vendor} credentials"))
+def enable_sso(harness: Harness, scenario_state: Scenario, app: str, vendor: str) -> None:
+    harness.console(app).save_sso_settings(
+        scenario_state.regions[app], sso_enabled=True, allow_password_login=True
+    )
+
+
+@given(parsers.parse('{name} exists and is active in {app} as "{email}"'))
+def vendor_user(harness: Harness, scenario_state: Scenario, name: str, app: str, email: str) -> None:
+    person = scenario_state.person(name)
+    harness.console(app).create_user(
+        scenario_state.regions[app], email, person.properties["displayName"], active=True
+    )
+
+
+def region_host(harness: Harness, scenario_state: Scenario, app: str) -> str:
+    """The host of the vendor deployment (region) this scenario configured."""
+    return harness.gallery_app(app).sso.region(scenario_state.regions[app]).host
+
+
+def saml_session(page) -> dict:  # type: ignore[no-untyped-def]
+    """The vendor page's machine-readable block: who is signed in, with which attributes."""
+    return json.loads(page.locator("#saml-session").text_content())
+
+
+@then(parsers.parse('{app} shows her signed in as "{email}"'))
+def shows_signed_in(entra_page, harness: Harness, scenario_state: Scenario, app: str, email: str) -> None:  # type: ignore[no-untyped-def]
+    entra_page.wait_for_url(f"https://{region_host(harness, scenario_state, app)}/app")
+    assert entra_page.locator("#signed-in-user").text_content() == email
+    session = saml_session(entra_page)
+    assert session["signed_in"] is True
+    assert session["user"] == email
+
+
+@then(parsers.parse("{app} received her email in the mapped attribute"))
+def received_email_attribute(entra_page, harness: Harness, scenario_state: Scenario, app: str) -> None:  # type: ignore[no-untyped-def]
+    settings = harness.console(app).sso_settings(scenario_state.regions[app])
+    attributes = saml_session(entra_page)["attributes"]
+    person = next(iter(scenario_state.people.values()))
+    assert attributes[settings["email_attribute"]] == [person.email]
+
+
+@then(parsers.parse("{app} refuses the sign-in because the {check} check failed"))
+def refuses(entra_page, harness: Harness, scenario_state: Scenario, app: str, check: str) -> None:  # type: ignore[no-untyped-def]
+    entra_page.wait_for_selector("#refusal-check")
+    assert entra_page.locator("#refusal-check").text_content() == check
+    events = harness.acs_log(app)[scenario_state.regions[app]]
+    assert events and events[-1]["accepted"] is False and events[-1]["check"] == check
+
+
+@then(parsers.parse("she is not signed in to {app}"))
+def not_signed_in(entra_page, harness: Harness, scenario_state: Scenario, app: str) -> None:  # type: ignore[no-untyped-def]
+    assert saml_session(entra_page)["signed_in"] is False
+    # A fresh tab of the same browser: no vendor session cookie was ever set.
+    probe = entra_page.context.new_page()
+    landing = probe.goto(f"https://{region_host(harness, scenario_state, app)}/app")
+    assert landing is not None and landing.status == 401
+    probe.close()
+    events = harness.acs_log(app)[scenario_state.regions[app]]
+    assert not any(event["accepted"] for event in events)
