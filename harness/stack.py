@@ -56,10 +56,19 @@ class Stack:
             services[key] = HostDispatcher(web.by_host, web.control)
         return services
 
-    def start(self, ports: dict[str, int] | None = None) -> Stack:
+    def start(
+        self,
+        ports: dict[str, int] | None = None,
+        only: list[str] | None = None,
+        bind: str = "127.0.0.1",
+    ) -> Stack:
+        """Serve each mock (or `only` those) on its port from `ports`, else a free one."""
         context = self.ca.server_context()
         for name, dispatcher in self.services().items():
-            server = ServedApp(name, dispatcher, context, port=(ports or {}).get(name, 0)).start()
+            if only is not None and name not in only:
+                continue
+            port = (ports or {}).get(name, 0)
+            server = ServedApp(name, dispatcher, context, host=bind, port=port).start()
             self.servers[name] = server
             self.host_map.add(list(dispatcher.by_host), server.port)
         self.wait_healthy()
@@ -105,7 +114,7 @@ class Stack:
         """The one JSON line of `entra-harness up --print-urls json`."""
         return {
             "tenant_id": self.tenant.tenant_id,
-            "ca_certificate": str(self.ca.ca_path),
+            "ca_certificate": str(self.ca.ca_path.resolve()),
             "hosts": self.host_map.as_dict(),
             "services": {name: f"https://127.0.0.1:{s.port}" for name, s in self.servers.items()},
             "credentials": {

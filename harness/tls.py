@@ -15,7 +15,9 @@ from cryptography.hazmat.primitives import serialization
 
 
 class TestCertificateAuthority:
-    """Made at start-up; one leaf certificate names every host the harness serves."""
+    """Made at start-up (or loaded from a directory an earlier start wrote, so that several
+    processes, such as docker-compose services, present the same certificate); one leaf
+    certificate names every host the harness serves."""
 
     __test__ = False  # not a pytest test class
 
@@ -23,30 +25,33 @@ class TestCertificateAuthority:
         self.hosts = sorted(set(hosts) | {"localhost", "127.0.0.1"})
         self.directory = directory or Path(tempfile.mkdtemp(prefix="entra-harness-ca-"))
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._ca = trustme.CA(organization_name="Entra harness test CA")
-        self._leaf = self._ca.issue_cert(*self.hosts)
         self.ca_path = self.directory / "ca.pem"
-        self._ca.cert_pem.write_to_path(str(self.ca_path))
         self.cert_path = self.directory / "server.pem"
         self.key_path = self.directory / "server-key.pem"
-        self._leaf.cert_chain_pems[0].write_to_path(str(self.cert_path))
-        self._leaf.private_key_pem.write_to_path(str(self.key_path))
+        names_path = self.directory / "hosts.txt"
+        wanted = "\n".join(self.hosts)
+        reusable = all(p.exists() for p in (self.ca_path, self.cert_path, self.key_path, names_path))
+        if not reusable or names_path.read_text() != wanted:
+            ca = trustme.CA(organization_name="Entra harness test CA")
+            leaf = ca.issue_cert(*self.hosts)
+            ca.cert_pem.write_to_path(str(self.ca_path))
+            leaf.cert_chain_pems[0].write_to_path(str(self.cert_path))
+            leaf.private_key_pem.write_to_path(str(self.key_path))
+            names_path.write_text(wanted)
 
     def server_context(self) -> ssl.SSLContext:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        self._leaf.configure_cert(context)
+        context.load_cert_chain(self.cert_path, self.key_path)
         return context
 
     def client_context(self) -> ssl.SSLContext:
-        context = ssl.create_default_context()
-        self._ca.configure_trust(context)
-        return context
+        return ssl.create_default_context(cafile=str(self.ca_path))
 
     @cached_property
     def leaf_spki_sha256(self) -> str:
         """Base64 SHA-256 of the leaf's SubjectPublicKeyInfo: what Chromium pins with
         --ignore-certificate-errors-spki-list, so it accepts exactly this key and no other."""
-        leaf = x509.load_pem_x509_certificate(self._leaf.cert_chain_pems[0].bytes())
+        leaf = x509.load_pem_x509_certificate(self.cert_path.read_bytes())
         spki = leaf.public_key().public_bytes(
             serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
         )

@@ -1,0 +1,121 @@
+"""The `entra-harness` command: up (serve everything), serve (one mock, for containers), demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+
+SERVICES = ["tenant", "ringcentral"]
+
+
+def _parse_ports(text: str | None) -> dict[str, int]:
+    ports: dict[str, int] = {}
+    for item in (text or "").split(","):
+        if item.strip():
+            name, _, port = item.partition("=")
+            ports[name.strip()] = int(port)
+    return ports
+
+
+def _wait_for_interrupt() -> None:
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+
+
+def command_up(args: argparse.Namespace) -> int:
+    from .demo_setup import set_up_ringcentral_tutorial
+    from .landing import create_landing_app
+    from .serving import ServedApp
+    from .session import Harness
+    from .stack import Stack
+
+    stack = Stack(ca_directory=Path(args.state_dir) / "ca")
+    base = args.base_port
+    ports = {name: base + 1 + i for i, name in enumerate(SERVICES)} if base else {}
+    stack.start(ports=ports, bind=args.bind)
+    links: dict[str, str] = {}
+    if not args.empty:
+        with stack.http_client() as client:
+            links = set_up_ringcentral_tutorial(Harness(stack, client))
+    info = stack.describe()
+    landing = ServedApp("landing", create_landing_app(info, links), None, host=args.bind,
+                        port=base or 0).start()
+    info["landing_page"] = f"http://127.0.0.1:{landing.port}/"
+    if args.print_urls == "json":
+        print(json.dumps(info), flush=True)
+    else:
+        print(f"Entra harness is up. Landing page: {info['landing_page']}")
+        print(f"Demo user: {info['credentials']['demo_user']['userPrincipalName']} / "
+              f"{info['credentials']['demo_user']['password']}")
+        for host, address in info["hosts"].items():
+            print(f"  https://{host}/  ->  {address}")
+        print("Ctrl-C stops it.", flush=True)
+    _wait_for_interrupt()
+    landing.stop()
+    stack.stop()
+    return 0
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    """One mock on one port with the shared CA directory: what each docker-compose service runs."""
+    from .stack import Stack
+
+    stack = Stack(ca_directory=Path(args.ca_dir), enable_control=not args.no_control)
+    stack.start(ports={args.service: args.port}, only=[args.service], bind=args.bind)
+    print(f"{args.service} serving {sorted(stack.host_map.ports)} on {args.bind}:{args.port}",
+          flush=True)
+    _wait_for_interrupt()
+    stack.stop()
+    return 0
+
+
+def command_demo(args: argparse.Namespace) -> int:
+    import pytest
+
+    report = Path(args.report).resolve()
+    code = pytest.main(["tests/test_features.py", "-q", "--demo-report", str(report), *args.pytest_args])
+    print(f"Demo report: {report}")
+    return int(code)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="entra-harness", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    up = commands.add_parser("up", help="serve the tenant and the vendors with a landing page")
+    up.add_argument("--print-urls", choices=["text", "json"], default="text")
+    up.add_argument("--base-port", type=int, default=0,
+                    help="landing page on this port, the mocks on the next ones (default: free ports)")
+    up.add_argument("--bind", default="127.0.0.1")
+    up.add_argument("--state-dir", default=".entra-harness")
+    up.add_argument("--empty", action="store_true", help="start without the tutorial's set-up")
+    up.set_defaults(run=command_up)
+
+    serve = commands.add_parser("serve", help="serve one mock (for containers)")
+    serve.add_argument("service", choices=SERVICES)
+    serve.add_argument("--port", type=int, default=443)
+    serve.add_argument("--bind", default="0.0.0.0")
+    serve.add_argument("--ca-dir", default="/var/lib/entra-harness/ca")
+    serve.add_argument("--no-control", action="store_true", help="disable the /_mock controls")
+    serve.set_defaults(run=command_serve)
+
+    demo = commands.add_parser("demo", help="run the tutorial scenarios and write the demo report")
+    demo.add_argument("--report", default="reports/demo.html")
+    demo.add_argument("pytest_args", nargs="*")
+    demo.set_defaults(run=command_demo)
+
+    args = parser.parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""The state `entra-harness up` starts with: tutorial 000 done, so B.Simon can sign in at once."""
+
+from __future__ import annotations
+
+from .people import b_simon
+from .session import Harness
+from .stack import DEMO_PASSWORD
+
+EMAIL_CLAIM = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"
+
+
+def set_up_ringcentral_tutorial(harness: Harness) -> dict[str, str]:
+    """Tutorial 000 in order: gallery app, Basic SAML Configuration, B.Simon, assignment,
+    RingCentral given the App Federation Metadata, email mapping, SSO on, B.Simon at RingCentral."""
+    person = b_simon(DEMO_PASSWORD)
+    user = harness.admin.create_user(person.password, **person.properties)
+    region = harness.gallery_app("RingCentral").sso.region("us")
+    app = harness.admin.add_gallery_app("RingCentral")
+    harness.admin.configure_saml(app, [region.identifier], [region.reply_url])
+    harness.admin.assign(app, user["id"])
+    console = harness.console("RingCentral")
+    console.upload_idp_metadata(region.key, harness.admin.app_federation_metadata(app))
+    console.save_sso_settings(region.key, email_attribute=EMAIL_CLAIM, sso_enabled=True,
+                              allow_password_login=True)
+    console.create_user(region.key, person.email.lower(), person.properties["displayName"])
+    return {
+        "My Apps": "https://myapps.microsoft.com/",
+        "RingCentral user access URL": harness.stack.tenant.user_access_url(
+            harness.stack.tenant.find_app(app.app_id)),
+        "App Federation Metadata Url": harness.admin.app_federation_metadata_url(app),
+    }

@@ -1,0 +1,53 @@
+"""The landing page of `entra-harness up`: every endpoint, credentials, how to browse the mocks."""
+
+from __future__ import annotations
+
+import shlex
+from typing import Any
+
+from flask import Flask, render_template_string
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Entra harness</title>
+<style>body{font-family:Arial,sans-serif;max-width:1000px;margin:24px auto;color:#222}
+td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;font-size:14px}
+table{border-collapse:collapse}code,pre{background:#f4f4f4;padding:2px 4px;white-space:pre-wrap}</style>
+</head><body>
+<h1>Simulated Entra tenant and vendors</h1>
+<p>Tenant id <code>{{ info.tenant_id }}</code>. Test CA certificate: <code>{{ info.ca_certificate }}</code></p>
+<h2>Try it</h2>
+<p>The mocks answer on the tutorials' own host names. Open Chromium with the harness's host rules
+and certificate pin, then go to one of these addresses:</p>
+<pre>{{ chromium }}</pre>
+<table><tr><th>What</th><th>URL</th></tr>
+{% for name, url in links.items() %}<tr><td>{{ name }}</td><td><code>{{ url }}</code></td></tr>{% endfor %}
+</table>
+<h2>Demo user</h2>
+<p><code>{{ info.credentials.demo_user.userPrincipalName }}</code> / <code>{{ info.credentials.demo_user.password }}</code></p>
+<h2>Hosts</h2>
+<table><tr><th>Host (as in the tutorials)</th><th>Served at</th></tr>
+{% for host, address in info.hosts.items() %}<tr><td>https://{{ host }}/</td><td>{{ address }}</td></tr>{% endfor %}
+</table>
+<h2>Credentials for scripts</h2>
+<table>
+<tr><td>Microsoft Graph (https://graph.microsoft.com/v1.0) bearer token</td><td><code>{{ info.credentials.graph_admin_token }}</code></td></tr>
+{% for vendor, token in info.credentials.vendor_console_tokens.items() %}
+<tr><td>{{ vendor }} console API bearer token</td><td><code>{{ token }}</code></td></tr>{% endfor %}
+</table>
+<p>The same as one JSON line: <code>entra-harness up --print-urls json</code>.</p>
+</body></html>"""
+
+
+def create_landing_app(info: dict[str, Any], links: dict[str, str]) -> Flask:
+    app = Flask("landing")
+    chromium = shlex.join(["chromium", *info["chromium_args"], "https://myapps.microsoft.com/"])
+
+    @app.get("/")
+    def landing() -> str:
+        return render_template_string(PAGE, info=info, links=links, chromium=chromium)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": "landing"}
+
+    return app
