@@ -8,6 +8,9 @@ setup:
 	@sh scripts/bootstrap.sh
 
 test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 demo: setup

@@ -47,15 +47,18 @@ def command_up(args: argparse.Namespace) -> int:
         with stack.http_client() as client:
             links = set_up_ringcentral_tutorial(Harness(stack, client))
     info = stack.describe()
-    landing = ServedApp("landing", create_landing_app(info, links), None, host=args.bind,
-                        port=base or 0).start()
+    landing = ServedApp(
+        "landing", create_landing_app(info, links), None, host=args.bind, port=base or 0
+    ).start()
     info["landing_page"] = f"http://127.0.0.1:{landing.port}/"
     if args.print_urls == "json":
         print(json.dumps(info), flush=True)
     else:
         print(f"Entra harness is up. Landing page: {info['landing_page']}")
-        print(f"Demo user: {info['credentials']['demo_user']['userPrincipalName']} / "
-              f"{info['credentials']['demo_user']['password']}")
+        print(
+            f"Demo user: {info['credentials']['demo_user']['userPrincipalName']} / "
+            f"{info['credentials']['demo_user']['password']}"
+        )
         for host, address in info["hosts"].items():
             print(f"  https://{host}/  ->  {address}")
         print("Ctrl-C stops it.", flush=True)
@@ -71,8 +74,10 @@ def command_serve(args: argparse.Namespace) -> int:
 
     stack = Stack(ca_directory=Path(args.ca_dir), enable_control=not args.no_control)
     stack.start(ports={args.service: args.port}, only=[args.service], bind=args.bind)
-    print(f"{args.service} serving {sorted(stack.host_map.ports)} on {args.bind}:{args.port}",
-          flush=True)
+    print(
+        f"{args.service} serving {sorted(stack.host_map.ports)} on {args.bind}:{args.port}",
+        flush=True,
+    )
     _wait_for_interrupt()
     stack.stop()
     return 0
@@ -82,7 +87,9 @@ def command_demo(args: argparse.Namespace) -> int:
     import pytest
 
     report = Path(args.report).resolve()
-    code = pytest.main(["tests/test_features.py", "-q", "--demo-report", str(report), *args.pytest_args])
+    code = pytest.main(
+        ["tests/test_features.py", "-q", "--demo-report", str(report), *args.pytest_args]
+    )
     print(f"Demo report: {report}")
     return int(code)
 
@@ -93,8 +100,12 @@ def main(argv: list[str] | None = None) -> int:
 
     up = commands.add_parser("up", help="serve the tenant and the vendors with a landing page")
     up.add_argument("--print-urls", choices=["text", "json"], default="text")
-    up.add_argument("--base-port", type=int, default=0,
-                    help="landing page on this port, the mocks on the next ones (default: free ports)")
+    up.add_argument(
+        "--base-port",
+        type=int,
+        default=0,
+        help="landing page on this port, the mocks on the next ones (default: free ports)",
+    )
     up.add_argument("--bind", default="127.0.0.1")
     up.add_argument("--state-dir", default=".entra-harness")
     up.add_argument("--empty", action="store_true", help="start without the tutorial's set-up")

@@ -44,14 +44,18 @@ def explain(message: dict[str, Any]) -> str:
         return f"{message['kind']} (not parseable XML)"
     if message["kind"] == "Response":
         name_id = root.findtext(f".//{{{SAML}}}NameID") or "?"
-        signed = [("the whole response" if s.getparent() is root else "the assertion")
-                  for s in root.iter(f"{{{DS}}}Signature")]
+        signed = [
+            ("the whole response" if s.getparent() is root else "the assertion")
+            for s in root.iter(f"{{{DS}}}Signature")
+        ]
         method = root.find(f".//{{{DS}}}SignatureMethod")
-        algorithm = (method.get("Algorithm", "").rsplit("#", 1)[-1] if method is not None else "")
+        algorithm = method.get("Algorithm", "").rsplit("#", 1)[-1] if method is not None else ""
         claims = len(root.findall(f".//{{{SAML}}}Attribute"))
-        signature = (f"signed ({' and '.join(signed)}, {algorithm})" if signed else "NOT signed")
-        return (f"Entra tells {message['endpoint']} that the user is {name_id}: "
-                f"{claims} claims, {signature}.")
+        signature = f"signed ({' and '.join(signed)}, {algorithm})" if signed else "NOT signed"
+        return (
+            f"Entra tells {message['endpoint']} that the user is {name_id}: "
+            f"{claims} claims, {signature}."
+        )
     return f"{message['kind']} {message['direction']} via {message['endpoint']}"
 
 
@@ -64,31 +68,48 @@ class DemoReport:
         self._started: dict[str, float] = {}
 
     # pytest-bdd hooks
-    def pytest_bdd_before_scenario(self, request: pytest.FixtureRequest, feature: Any,
-                                   scenario: Any) -> None:
+    def pytest_bdd_before_scenario(
+        self, request: pytest.FixtureRequest, feature: Any, scenario: Any
+    ) -> None:
         record = ScenarioRecord(feature.name, scenario.name, sorted(scenario.tags | feature.tags))
         self._current[request.node.nodeid] = record
         self._seen[request.node.nodeid] = 0
         self._started[request.node.nodeid] = time.monotonic()
         self.scenarios.append(record)
 
-    def pytest_bdd_after_step(self, request: pytest.FixtureRequest, feature: Any, scenario: Any,
-                              step: Any, step_func: Any, step_func_args: Any) -> None:
+    def pytest_bdd_after_step(
+        self,
+        request: pytest.FixtureRequest,
+        feature: Any,
+        scenario: Any,
+        step: Any,
+        step_func: Any,
+        step_func_args: Any,
+    ) -> None:
         self._record(request, step, "passed", None)
 
-    def pytest_bdd_step_error(self, request: pytest.FixtureRequest, feature: Any, scenario: Any,
-                              step: Any, step_func: Any, step_func_args: Any,
-                              exception: BaseException) -> None:
+    def pytest_bdd_step_error(
+        self,
+        request: pytest.FixtureRequest,
+        feature: Any,
+        scenario: Any,
+        step: Any,
+        step_func: Any,
+        step_func_args: Any,
+        exception: BaseException,
+    ) -> None:
         self._record(request, step, "failed", f"{type(exception).__name__}: {exception}")
 
-    def pytest_bdd_after_scenario(self, request: pytest.FixtureRequest, feature: Any,
-                                  scenario: Any) -> None:
+    def pytest_bdd_after_scenario(
+        self, request: pytest.FixtureRequest, feature: Any, scenario: Any
+    ) -> None:
         record = self._current.get(request.node.nodeid)
         if record is not None:
             record.seconds = time.monotonic() - self._started[request.node.nodeid]
 
-    def _record(self, request: pytest.FixtureRequest, step: Any, status: str,
-                error: str | None) -> None:
+    def _record(
+        self, request: pytest.FixtureRequest, step: Any, status: str, error: str | None
+    ) -> None:
         from .pytest_plugin import PAGE_KEY
 
         record = self._current.get(request.node.nodeid)
@@ -126,12 +147,15 @@ class DemoReport:
                 f"{scenario.seconds:.2f} s, tags {' '.join('@' + t for t in scenario.tags)}</p><ol>"
             )
             for step in scenario.steps:
-                parts.append(f"<li class='{step.status}'><div class='step'>{html.escape(step.text)}</div>")
+                parts.append(
+                    f"<li class='{step.status}'><div class='step'>{html.escape(step.text)}</div>"
+                )
                 if step.error:
                     parts.append(f"<pre class='error'>{html.escape(step.error)}</pre>")
                 for message in step.messages:
-                    pretty = etree.tostring(etree.fromstring(message["xml"].encode()),
-                                            pretty_print=True).decode()
+                    pretty = etree.tostring(
+                        etree.fromstring(message["xml"].encode()), pretty_print=True
+                    ).decode()
                     parts.append(
                         f"<div class='saml'><b>{html.escape(message['kind'])}</b> "
                         f"({html.escape(message['binding'].rsplit(':', 1)[-1])}): "
@@ -140,7 +164,9 @@ class DemoReport:
                     )
                 if step.screenshot:
                     data = base64.b64encode(step.screenshot).decode()
-                    parts.append(f"<img alt='screenshot after this step' src='data:image/png;base64,{data}'>")
+                    parts.append(
+                        f"<img alt='screenshot after this step' src='data:image/png;base64,{data}'>"
+                    )
                 parts.append("</li>")
             parts.append("</ol></section>")
         parts.append("</body></html>")

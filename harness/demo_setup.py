@@ -20,12 +20,14 @@ def set_up_ringcentral_tutorial(harness: Harness) -> dict[str, str]:
     harness.admin.assign(app, user["id"])
     console = harness.console("RingCentral")
     console.upload_idp_metadata(region.key, harness.admin.app_federation_metadata(app))
-    console.save_sso_settings(region.key, email_attribute=EMAIL_CLAIM, sso_enabled=True,
-                              allow_password_login=True)
+    console.save_sso_settings(
+        region.key, email_attribute=EMAIL_CLAIM, sso_enabled=True, allow_password_login=True
+    )
     console.create_user(region.key, person.email.lower(), person.properties["displayName"])
     return {
         "My Apps": "https://myapps.microsoft.com/",
         "RingCentral user access URL": harness.stack.tenant.user_access_url(
-            harness.stack.tenant.find_app(app.app_id)),
+            harness.stack.tenant.find_app(app.app_id)
+        ),
         "App Federation Metadata Url": harness.admin.app_federation_metadata_url(app),
     }

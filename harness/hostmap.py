@@ -57,5 +57,7 @@ class HostMapTransport(httpx.HTTPTransport):
 def http_client(host_map: HostMap, ssl_context: ssl.SSLContext, **kwargs: object) -> httpx.Client:
     """A client that reaches https://login.microsoftonline.com/… and the vendors' URLs locally."""
     return httpx.Client(
-        transport=HostMapTransport(host_map, ssl_context), timeout=30.0, **kwargs  # type: ignore[arg-type]
+        transport=HostMapTransport(host_map, ssl_context),
+        timeout=30.0,
+        **kwargs,  # type: ignore[arg-type]
     )

@@ -23,14 +23,16 @@ and certificate pin, then go to one of these addresses:</p>
 {% for name, url in links.items() %}<tr><td>{{ name }}</td><td><code>{{ url }}</code></td></tr>{% endfor %}
 </table>
 <h2>Demo user</h2>
-<p><code>{{ info.credentials.demo_user.userPrincipalName }}</code> / <code>{{ info.credentials.demo_user.password }}</code></p>
+{% set demo = info.credentials.demo_user %}
+<p><code>{{ demo.userPrincipalName }}</code> / <code>{{ demo.password }}</code></p>
 <h2>Hosts</h2>
 <table><tr><th>Host (as in the tutorials)</th><th>Served at</th></tr>
 {% for host, address in info.hosts.items() %}<tr><td>https://{{ host }}/</td><td>{{ address }}</td></tr>{% endfor %}
 </table>
 <h2>Credentials for scripts</h2>
 <table>
-<tr><td>Microsoft Graph (https://graph.microsoft.com/v1.0) bearer token</td><td><code>{{ info.credentials.graph_admin_token }}</code></td></tr>
+<tr><td>Microsoft Graph (https://graph.microsoft.com/v1.0) bearer token</td>
+<td><code>{{ info.credentials.graph_admin_token }}</code></td></tr>
 {% for vendor, token in info.credentials.vendor_console_tokens.items() %}
 <tr><td>{{ vendor }} console API bearer token</td><td><code>{{ token }}</code></td></tr>{% endfor %}
 </table>

@@ -27,13 +27,17 @@ class Person:
 
 def b_simon(password: str) -> Person:
     """Every tutorial's test user: display name B.Simon, UPN B.Simon@contoso.com ("Britta Simon")."""
-    return Person("B.Simon", password, {
-        "displayName": "B.Simon",
-        "userPrincipalName": "B.Simon@contoso.com",
-        "mail": "B.Simon@contoso.com",
-        "givenName": "Britta",
-        "surname": "Simon",
-    })
+    return Person(
+        "B.Simon",
+        password,
+        {
+            "displayName": "B.Simon",
+            "userPrincipalName": "B.Simon@contoso.com",
+            "mail": "B.Simon@contoso.com",
+            "givenName": "Britta",
+            "surname": "Simon",
+        },
+    )
 
 
 def faker_people(count: int, seed: int = 2019, domain: str = "contoso.com") -> list[Person]:
@@ -45,16 +49,24 @@ def faker_people(count: int, seed: int = 2019, domain: str = "contoso.com") -> l
         given, surname = fake.first_name(), fake.last_name()
         nickname = f"{given}.{surname}".replace("'", "")
         upn = f"{nickname}@{domain}"
-        people.append(Person(nickname, fake.password(length=14), {
-            "displayName": f"{given} {surname}",
-            "userPrincipalName": upn,
-            "mail": upn,
-            "givenName": given,
-            "surname": surname,
-            "jobTitle": fake.job()[:60],
-            "department": fake.random_element(["Sales", "Support", "Engineering", "Finance"]),
-            "mobilePhone": fake.numerify("+1 ### ### ####"),
-            "city": fake.city(),
-            "country": "US",
-        }))
+        people.append(
+            Person(
+                nickname,
+                fake.password(length=14),
+                {
+                    "displayName": f"{given} {surname}",
+                    "userPrincipalName": upn,
+                    "mail": upn,
+                    "givenName": given,
+                    "surname": surname,
+                    "jobTitle": fake.job()[:60],
+                    "department": fake.random_element(
+                        ["Sales", "Support", "Engineering", "Finance"]
+                    ),
+                    "mobilePhone": fake.numerify("+1 ### ### ####"),
+                    "city": fake.city(),
+                    "country": "US",
+                },
+            )
+        )
     return people

@@ -21,18 +21,25 @@ from .stack import CHROMIUM, Stack
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("entra-harness")
-    group.addoption("--entra-artifacts", default="reports/failures",
-                    help="where a failed browser test keeps its screenshot and trace")
-    group.addoption("--demo-report", default=None,
-                    help="write the HTML demo report (steps, screenshots, SAML) to this path")
+    group.addoption(
+        "--entra-artifacts",
+        default="reports/failures",
+        help="where a failed browser test keeps its screenshot and trace",
+    )
+    group.addoption(
+        "--demo-report",
+        default=None,
+        help="write the HTML demo report (steps, screenshots, SAML) to this path",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("--demo-report", None):
         from .demo_report import DemoReport
 
-        config.pluginmanager.register(DemoReport(Path(config.getoption("--demo-report"))),
-                                      "entra-demo-report")
+        config.pluginmanager.register(
+            DemoReport(Path(config.getoption("--demo-report"))), "entra-demo-report"
+        )
 
 
 @pytest.hookimpl(wrapper=True)
@@ -69,7 +76,9 @@ def entra_browser(entra_stack: Stack) -> Iterator[Any]:
 
 
 @pytest.fixture
-def entra_page(entra_browser: Any, harness: Harness, request: pytest.FixtureRequest) -> Iterator[Any]:
+def entra_page(
+    entra_browser: Any, harness: Harness, request: pytest.FixtureRequest
+) -> Iterator[Any]:
     context = entra_browser.new_context(viewport={"width": 1100, "height": 760})
     context.tracing.start(screenshots=True, snapshots=True)
     page = context.new_page()

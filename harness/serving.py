@@ -16,12 +16,16 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 class HostDispatcher:
     """Routes a request to the app of its Host; /healthz and /_mock/ go to the control app."""
 
-    def __init__(self, by_host: dict[str, WSGIApp], control: WSGIApp, default: WSGIApp | None = None):
+    def __init__(
+        self, by_host: dict[str, WSGIApp], control: WSGIApp, default: WSGIApp | None = None
+    ):
         self.by_host = by_host
         self.control = control
         self.default = default
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/healthz" or path.startswith("/_mock/"):
             return self.control(environ, start_response)
@@ -55,11 +59,16 @@ class ServedApp:
     ) -> None:
         self.name = name
         self.server: BaseWSGIServer = make_server(
-            host, port, app, threaded=True, ssl_context=ssl_context,
+            host,
+            port,
+            app,
+            threaded=True,
+            ssl_context=ssl_context,
             request_handler=_QuietHandler,
         )
-        self.thread = threading.Thread(target=self.server.serve_forever, name=f"serve-{name}",
-                                       daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, name=f"serve-{name}", daemon=True
+        )
 
     @property
     def port(self) -> int:

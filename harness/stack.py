@@ -80,7 +80,10 @@ class Stack:
             for name, server in self.servers.items():
                 while True:
                     try:
-                        if client.get(f"https://127.0.0.1:{server.port}/healthz").status_code == 200:
+                        if (
+                            client.get(f"https://127.0.0.1:{server.port}/healthz").status_code
+                            == 200
+                        ):
                             break
                     except httpx.HTTPError:
                         pass
@@ -118,8 +121,10 @@ class Stack:
             "hosts": self.host_map.as_dict(),
             "services": {name: f"https://127.0.0.1:{s.port}" for name, s in self.servers.items()},
             "credentials": {
-                "demo_user": {"userPrincipalName": "B.Simon@contoso.com",
-                              "password": DEMO_PASSWORD},
+                "demo_user": {
+                    "userPrincipalName": "B.Simon@contoso.com",
+                    "password": DEMO_PASSWORD,
+                },
                 "graph_admin_token": self.tenant.admin_token,
                 "vendor_console_tokens": {k: v.console_token for k, v in self.vendors.items()},
                 "scim_tokens": {},

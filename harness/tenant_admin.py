@@ -54,7 +54,8 @@ class TenantAdmin:
 
     def add_gallery_app(self, name: str, display_name: str | None = None) -> AppHandle:
         created = self._call(
-            "POST", f"/applicationTemplates/{self.template_id(name)}/instantiate",
+            "POST",
+            f"/applicationTemplates/{self.template_id(name)}/instantiate",
             {"displayName": display_name or name},
         )
         return AppHandle(
@@ -65,23 +66,36 @@ class TenantAdmin:
         )
 
     def configure_saml(
-        self, app: AppHandle, identifiers: list[str], reply_urls: list[str],
+        self,
+        app: AppHandle,
+        identifiers: list[str],
+        reply_urls: list[str],
         logout_url: str | None = None,
     ) -> dict[str, Any]:
         """Select SAML, fill Basic SAML Configuration, add and activate a signing certificate."""
-        self._call("PATCH", f"/servicePrincipals/{app.service_principal_id}",
-                   {"preferredSingleSignOnMode": "saml"})
+        self._call(
+            "PATCH",
+            f"/servicePrincipals/{app.service_principal_id}",
+            {"preferredSingleSignOnMode": "saml"},
+        )
         web: dict[str, Any] = {"redirectUris": reply_urls}
         if logout_url:
             web["logoutUrl"] = logout_url
-        self._call("PATCH", f"/applications/{app.application_id}",
-                   {"identifierUris": identifiers, "web": web})
+        self._call(
+            "PATCH",
+            f"/applications/{app.application_id}",
+            {"identifierUris": identifiers, "web": web},
+        )
         certificate = self._call(
-            "POST", f"/servicePrincipals/{app.service_principal_id}/addTokenSigningCertificate",
+            "POST",
+            f"/servicePrincipals/{app.service_principal_id}/addTokenSigningCertificate",
             {"displayName": "CN=Microsoft Azure Federated SSO Certificate"},
         )
-        self._call("PATCH", f"/servicePrincipals/{app.service_principal_id}",
-                   {"preferredTokenSigningKeyThumbprint": certificate["thumbprint"]})
+        self._call(
+            "PATCH",
+            f"/servicePrincipals/{app.service_principal_id}",
+            {"preferredTokenSigningKeyThumbprint": certificate["thumbprint"]},
+        )
         return certificate
 
     def service_principal(self, app: AppHandle) -> dict[str, Any]:
@@ -90,13 +104,21 @@ class TenantAdmin:
     def assign(self, app: AppHandle, user_id: str, app_role_id: str | None = None) -> None:
         if app_role_id is None:
             app_role_id = self.service_principal(app)["appRoles"][0]["id"]
-        self._call("POST", f"/servicePrincipals/{app.service_principal_id}/appRoleAssignedTo",
-                   {"principalId": user_id, "resourceId": app.service_principal_id,
-                    "appRoleId": app_role_id})
+        self._call(
+            "POST",
+            f"/servicePrincipals/{app.service_principal_id}/appRoleAssignedTo",
+            {
+                "principalId": user_id,
+                "resourceId": app.service_principal_id,
+                "appRoleId": app_role_id,
+            },
+        )
 
     def app_federation_metadata_url(self, app: AppHandle) -> str:
-        return (f"https://login.microsoftonline.com/{self.tenant_id}/federationmetadata/"
-                f"2007-06/federationmetadata.xml?appid={app.app_id}")
+        return (
+            f"https://login.microsoftonline.com/{self.tenant_id}/federationmetadata/"
+            f"2007-06/federationmetadata.xml?appid={app.app_id}"
+        )
 
     def app_federation_metadata(self, app: AppHandle) -> bytes:
         response = self.client.get(self.app_federation_metadata_url(app))

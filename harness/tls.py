@@ -30,7 +30,9 @@ class TestCertificateAuthority:
         self.key_path = self.directory / "server-key.pem"
         names_path = self.directory / "hosts.txt"
         wanted = "\n".join(self.hosts)
-        reusable = all(p.exists() for p in (self.ca_path, self.cert_path, self.key_path, names_path))
+        reusable = all(
+            p.exists() for p in (self.ca_path, self.cert_path, self.key_path, names_path)
+        )
         if not reusable or names_path.read_text() != wanted:
             ca = trustme.CA(organization_name="Entra harness test CA")
             leaf = ca.issue_cert(*self.hosts)

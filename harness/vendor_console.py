@@ -25,8 +25,12 @@ class VendorConsole:
         return response.json() if "json" in content_type else response.content
 
     def upload_idp_metadata(self, region: str, metadata: bytes) -> dict[str, Any]:
-        return self._call("POST", f"/sso/{region}/idp-metadata", content=metadata,
-                          headers={"Content-Type": "application/xml"})
+        return self._call(
+            "POST",
+            f"/sso/{region}/idp-metadata",
+            content=metadata,
+            headers={"Content-Type": "application/xml"},
+        )
 
     def save_sso_settings(self, region: str, **settings: Any) -> dict[str, Any]:
         return self._call("PUT", f"/sso/{region}/settings", json=settings)
@@ -37,7 +41,11 @@ class VendorConsole:
     def sp_metadata(self, region: str) -> bytes:
         return self._call("GET", f"/sso/{region}/sp-metadata")
 
-    def create_user(self, region: str, email: str, display_name: str = "",
-                    active: bool = True) -> dict[str, Any]:
-        return self._call("POST", f"/users/{region}",
-                          json={"email": email, "display_name": display_name, "active": active})
+    def create_user(
+        self, region: str, email: str, display_name: str = "", active: bool = True
+    ) -> dict[str, Any]:
+        return self._call(
+            "POST",
+            f"/users/{region}",
+            json={"email": email, "display_name": display_name, "active": active},
+        )

@@ -36,8 +36,9 @@ def add_gallery_app(tenant: Tenant, template_id: str, display_name: str | None) 
     """
     template = next((g for g in tenant.gallery.values() if g.template_id == template_id), None)
     if template is None:
-        raise AdminError("Request_ResourceNotFound", f"Resource '{template_id}' does not exist.",
-                         404)
+        raise AdminError(
+            "Request_ResourceNotFound", f"Resource '{template_id}' does not exist.", 404
+        )
     with tenant.lock:
         if template.sso.fixed_identifier and any(
             a.gallery_key == template.key for a in tenant.apps.values()
@@ -94,14 +95,16 @@ def assign(tenant: Tenant, app: EnterpriseApp, principal_id: str, app_role_id: s
     """Users and groups > Add user/group > Select a role > Assign."""
     with tenant.lock:
         if principal_id not in tenant.directory.users:
-            raise AdminError("Request_ResourceNotFound",
-                             f"Resource '{principal_id}' does not exist.", 404)
+            raise AdminError(
+                "Request_ResourceNotFound", f"Resource '{principal_id}' does not exist.", 404
+            )
         try:
             app.role(app_role_id)
         except KeyError:
-            raise AdminError("Request_BadRequest",
-                             f"Permission being assigned was not found on application "
-                             f"'{app.app_id}'.") from None
+            raise AdminError(
+                "Request_BadRequest",
+                f"Permission being assigned was not found on application '{app.app_id}'.",
+            ) from None
         assignment = Assignment(principal_id, app_role_id)
         app.assignments.append(assignment)
         return assignment

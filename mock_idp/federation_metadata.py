@@ -23,21 +23,42 @@ BOM = "\ufeff"
 
 # A few of the ClaimTypesOffered the real document lists (capture), enough for tools that read them.
 OFFERED_CLAIMS = [
-    ("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name", "Name",
-     "The mutable display name of the user."),
-    ("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier", "Subject",
-     "An immutable, globally unique, non-reusable identifier of the user that is unique to the "
-     "application for which a token is issued."),
-    ("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname", "Given Name",
-     "First name of the user."),
-    ("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname", "Surname",
-     "Last name of the user."),
-    ("http://schemas.microsoft.com/identity/claims/displayname", "Display Name",
-     "Display name of the user."),
-    ("http://schemas.microsoft.com/identity/claims/tenantid", "Tenant Identifier",
-     "Identifier for the user's tenant."),
-    ("http://schemas.microsoft.com/identity/claims/objectidentifier", "Object Identifier",
-     "Identifier for the user object in the directory."),
+    (
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name",
+        "Name",
+        "The mutable display name of the user.",
+    ),
+    (
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier",
+        "Subject",
+        "An immutable, globally unique, non-reusable identifier of the user that is unique to the "
+        "application for which a token is issued.",
+    ),
+    (
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
+        "Given Name",
+        "First name of the user.",
+    ),
+    (
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
+        "Surname",
+        "Last name of the user.",
+    ),
+    (
+        "http://schemas.microsoft.com/identity/claims/displayname",
+        "Display Name",
+        "Display name of the user.",
+    ),
+    (
+        "http://schemas.microsoft.com/identity/claims/tenantid",
+        "Tenant Identifier",
+        "Identifier for the user's tenant.",
+    ),
+    (
+        "http://schemas.microsoft.com/identity/claims/objectidentifier",
+        "Object Identifier",
+        "Identifier for the user object in the directory.",
+    ),
 ]
 
 
@@ -60,8 +81,7 @@ def _role_descriptor(
     role = etree.SubElement(
         root,
         f"{{{MD}}}RoleDescriptor",
-        {f"{{{XSI}}}type": f"fed:{kind}",
-         "protocolSupportEnumeration": FED},
+        {f"{{{XSI}}}type": f"fed:{kind}", "protocolSupportEnumeration": FED},
         nsmap={"xsi": XSI, "fed": FED},
     )
     for certificate in certificates:
@@ -98,7 +118,8 @@ def build_metadata(
     _endpoint(application, "PassiveRequestorEndpoint", wsfed)
 
     idp = etree.SubElement(
-        root, f"{{{MD}}}IDPSSODescriptor",
+        root,
+        f"{{{MD}}}IDPSSODescriptor",
         protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol",
     )
     for certificate in certificates:

@@ -136,4 +136,6 @@ def sign_response(
 
 def encode_for_post(response: etree._Element) -> str:
     """HTTP-POST binding: base64 of the serialized XML (SAML Bindings §3.5.4)."""
-    return base64.b64encode(etree.tostring(response, encoding="utf-8", xml_declaration=False)).decode()
+    return base64.b64encode(
+        etree.tostring(response, encoding="utf-8", xml_declaration=False)
+    ).decode()

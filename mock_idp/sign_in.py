@@ -102,8 +102,10 @@ def issue_response(
         spec.status_message = overrides.get("status_message")
     response = build_response(spec)
     signer = _stranger_certificate() if overrides.get("signing") == "other_key" else certificate
-    key = None if overrides.get("signing") == "unsigned" else load_key(
-        signer.private_key_pem, signer.pem
+    key = (
+        None
+        if overrides.get("signing") == "unsigned"
+        else load_key(signer.private_key_pem, signer.pem)
     )
     sign_response(response, key, app.signing_option, app.signing_algorithm)
     session.participants.append(app.app_id)
@@ -132,6 +134,12 @@ def idp_initiated(
             "Default Reply URL in Basic SAML Configuration.",
         )
     return issue_response(
-        tenant, app, user, session, acs_url, app.identifiers[0], None,
+        tenant,
+        app,
+        user,
+        session,
+        acs_url,
+        app.identifiers[0],
+        None,
         relay_state if relay_state is not None else app.relay_state,
     )

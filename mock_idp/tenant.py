@@ -95,7 +95,9 @@ class Tenant:
         )
 
     def user_access_url(self, app: EnterpriseApp) -> str:
-        return f"{self.myapps_base}/signin/{app.display_name}/{app.app_id}?tenantId={self.tenant_id}"
+        return (
+            f"{self.myapps_base}/signin/{app.display_name}/{app.app_id}?tenantId={self.tenant_id}"
+        )
 
     def launcher_url(self, app: EnterpriseApp) -> str:
         return f"{self.launcher_base}/api/signin/{app.app_id}?tenantId={self.tenant_id}"

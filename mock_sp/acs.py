@@ -168,8 +168,9 @@ def _check_signed(
     if algorithm not in policy.allowed_algorithms:
         raise AcsRefusal("signature", f"the {what} is signed with an algorithm this SP refuses")
     node_name = f"{etree.QName(element).namespace}:{etree.QName(element).localname}"
-    if not _verifier.verify(document, node_name, element.get("ID", ""),
-                            policy.idp.certificate_pems()):
+    if not _verifier.verify(
+        document, node_name, element.get("ID", ""), policy.idp.certificate_pems()
+    ):
         raise AcsRefusal(
             "signature",
             f"the {what} signature does not verify with the IdP certificate configured here",
@@ -201,12 +202,17 @@ def validate_response(
     if status is None or status.get("Value") != SUCCESS:
         message = response.findtext(f"{{{SAMLP}}}Status/{{{SAMLP}}}StatusMessage") or ""
         nested = status.find(f"{{{SAMLP}}}StatusCode") if status is not None else None
-        code = (nested if nested is not None else status)
-        raise AcsRefusal("status", f"the IdP answered {code.get('Value') if code is not None else 'no status'} {message}".strip())
+        code = nested if nested is not None else status
+        raise AcsRefusal(
+            "status",
+            f"the IdP answered {code.get('Value') if code is not None else 'no status'} {message}".strip(),
+        )
 
     destination = response.get("Destination")
     if destination is not None and destination != policy.acs_url:
-        raise AcsRefusal("destination", f"Destination {destination} is not this ACS ({policy.acs_url})")
+        raise AcsRefusal(
+            "destination", f"Destination {destination} is not this ACS ({policy.acs_url})"
+        )
 
     response_issuer = response.findtext(f"{{{SAML}}}Issuer")
     if response_issuer is not None and response_issuer.strip() != policy.idp.entity_id:
@@ -228,7 +234,9 @@ def validate_response(
         signed.append("assertion")
     wanted = policy.required_signature
     if not signed or (wanted in ("assertion", "response") and wanted not in signed):
-        raise AcsRefusal("signature", f"the {'Assertion' if wanted != 'response' else 'Response'} is not signed")
+        raise AcsRefusal(
+            "signature", f"the {'Assertion' if wanted != 'response' else 'Response'} is not signed"
+        )
 
     if (assertion.findtext(f"{{{SAML}}}Issuer") or "").strip() != policy.idp.entity_id:
         raise AcsRefusal("issuer", "Assertion Issuer is not the configured IdP")
@@ -254,12 +262,16 @@ def validate_response(
         raise AcsRefusal("expired", "the subject confirmation has expired")
     data_in_response_to = data.get("InResponseTo")
     if in_response_to != data_in_response_to and in_response_to is not None:
-        raise AcsRefusal("in_response_to", "Response and SubjectConfirmationData disagree on InResponseTo")
+        raise AcsRefusal(
+            "in_response_to", "Response and SubjectConfirmationData disagree on InResponseTo"
+        )
     request_id = data_in_response_to or in_response_to
     if request_id is None and not policy.allow_unsolicited:
         raise AcsRefusal("unsolicited", "this SP accepts only responses to its own requests")
     if request_id is not None and request_id not in (outstanding or set()):
-        raise AcsRefusal("in_response_to", f"InResponseTo {request_id} is not a request this SP sent")
+        raise AcsRefusal(
+            "in_response_to", f"InResponseTo {request_id} is not a request this SP sent"
+        )
 
     conditions = assertion.find(f"{{{SAML}}}Conditions")
     if conditions is None:
@@ -267,7 +279,9 @@ def validate_response(
     not_before = _instant(conditions, "NotBefore")
     not_on_or_after = _instant(conditions, "NotOnOrAfter")
     if not_before is not None and now + skew < not_before:
-        raise AcsRefusal("not_yet_valid", f"the Assertion is not valid before {conditions.get('NotBefore')}")
+        raise AcsRefusal(
+            "not_yet_valid", f"the Assertion is not valid before {conditions.get('NotBefore')}"
+        )
     if not_on_or_after is not None and now >= not_on_or_after + skew:
         raise AcsRefusal("expired", f"the Assertion expired at {conditions.get('NotOnOrAfter')}")
     audiences = [
@@ -275,7 +289,9 @@ def validate_response(
         for a in conditions.iterfind(f"{{{SAML}}}AudienceRestriction/{{{SAML}}}Audience")
     ]
     if policy.entity_id not in audiences:
-        raise AcsRefusal("audience", f"Audience {audiences} does not name this SP ({policy.entity_id})")
+        raise AcsRefusal(
+            "audience", f"Audience {audiences} does not name this SP ({policy.entity_id})"
+        )
 
     assertion_id = assertion.get("ID", "")
     replay_cache.check_and_add(assertion_id, (not_on_or_after or now) + skew, now)

@@ -14,8 +14,12 @@ class VendorUser:
     id: str = field(default_factory=lambda: uuid4().hex)
 
     def as_dict(self) -> dict[str, object]:
-        return {"id": self.id, "email": self.email, "display_name": self.display_name,
-                "active": self.active}
+        return {
+            "id": self.id,
+            "email": self.email,
+            "display_name": self.display_name,
+            "active": self.active,
+        }
 
 
 class VendorDirectory:

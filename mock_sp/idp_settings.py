@@ -28,7 +28,8 @@ class IdpSettings:
 
     def certificate_pems(self) -> list[str]:
         return [
-            "-----BEGIN CERTIFICATE-----\n" + "\n".join(textwrap.wrap(c, 64))
+            "-----BEGIN CERTIFICATE-----\n"
+            + "\n".join(textwrap.wrap(c, 64))
             + "\n-----END CERTIFICATE-----\n"
             for c in self.certificates
         ]

@@ -105,15 +105,22 @@ class ServiceProvider:
         try:
             with self.lock:
                 if not self.settings.sso_enabled:
-                    raise AcsRefusal("sso_disabled", "single sign-on is not enabled for this account")
+                    raise AcsRefusal(
+                        "sso_disabled", "single sign-on is not enabled for this account"
+                    )
                 policy = self.policy()
             assertion = validate_response(
-                saml_response, policy, self.clock.now(), self.replay_cache,
+                saml_response,
+                policy,
+                self.clock.now(),
+                self.replay_cache,
                 self.outstanding_requests,
             )
             user = self.find_user(assertion)
             if not user.active:
-                raise AcsRefusal("inactive_user", f"the {self.app.name} user {user.email} is not active")
+                raise AcsRefusal(
+                    "inactive_user", f"the {self.app.name} user {user.email} is not active"
+                )
         except AcsRefusal as refusal:
             self.events.append(AcsEvent(False, refusal.check, refusal.detail))
             raise
@@ -122,16 +129,23 @@ class ServiceProvider:
 
     def sp_metadata(self) -> bytes:
         """Step 2 'Download': the SP metadata the admin uploads into Basic SAML Configuration."""
-        root = etree.Element(f"{{{MD}}}EntityDescriptor", nsmap={"md": MD},
-                             entityID=self.entity_id)
+        root = etree.Element(f"{{{MD}}}EntityDescriptor", nsmap={"md": MD}, entityID=self.entity_id)
         sp = etree.SubElement(
-            root, f"{{{MD}}}SPSSODescriptor", AuthnRequestsSigned="false",
+            root,
+            f"{{{MD}}}SPSSODescriptor",
+            AuthnRequestsSigned="false",
             WantAssertionsSigned="true",
             protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol",
         )
         etree.SubElement(sp, f"{{{MD}}}NameIDFormat").text = NAMEID_EMAIL
-        etree.SubElement(sp, f"{{{MD}}}AssertionConsumerService", Binding=POST,
-                         Location=self.acs_url, index="0", isDefault="true")
+        etree.SubElement(
+            sp,
+            f"{{{MD}}}AssertionConsumerService",
+            Binding=POST,
+            Location=self.acs_url,
+            index="0",
+            isDefault="true",
+        )
         return etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
 
     def describe(self) -> dict[str, Any]:
@@ -157,8 +171,10 @@ class EmailAttributeSp(ServiceProvider):
         attribute = self.settings.email_attribute or self.app.sso.email_attribute or ""
         values = assertion.attributes.get(attribute, [])
         if not values:
-            raise AcsRefusal("missing_attribute",
-                             f"the Response has no {attribute} attribute to find the user by")
+            raise AcsRefusal(
+                "missing_attribute",
+                f"the Response has no {attribute} attribute to find the user by",
+            )
         user = self.directory.find_by_email(values[0])
         if user is None:
             raise AcsRefusal("unknown_user", f"no {self.app.name} user with email {values[0]}")

@@ -25,19 +25,36 @@ def xmlsec1_verifies(xml: str, certificate_base64: str, node: str) -> bool:
     """The `xmlsec1` program, not the binding the tenant signs with, checks the signature."""
     with tempfile.TemporaryDirectory() as directory:
         cert = Path(directory, "cert.pem")
-        cert.write_text(f"-----BEGIN CERTIFICATE-----\n{certificate_base64}\n-----END CERTIFICATE-----\n")
+        cert.write_text(
+            f"-----BEGIN CERTIFICATE-----\n{certificate_base64}\n-----END CERTIFICATE-----\n"
+        )
         message = Path(directory, "message.xml")
         message.write_text(xml)
         result = subprocess.run(
-            ["xmlsec1", "--verify", "--pubkey-cert-pem", str(cert), "--id-attr:ID", node,
-             "--enabled-reference-uris", "same-doc", str(message)],
-            capture_output=True, text=True, check=False,
+            [
+                "xmlsec1",
+                "--verify",
+                "--pubkey-cert-pem",
+                str(cert),
+                "--id-attr:ID",
+                node,
+                "--enabled-reference-uris",
+                "same-doc",
+                str(message),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         return result.returncode == 0
 
 
-@then(parsers.parse("the Response was signed over the assertion with {algorithm} by the "
-                    "{app} app's own certificate"))
+@then(
+    parsers.parse(
+        "the Response was signed over the assertion with {algorithm} by the "
+        "{app} app's own certificate"
+    )
+)
 def response_signed(harness: Harness, scenario_state: Scenario, algorithm: str, app: str) -> None:
     responses = [m for m in harness.saml_log() if m["kind"] == "Response"]
     assert len(responses) == 1, f"expected one Response, the tenant sent {len(responses)}"
@@ -51,11 +68,15 @@ def response_signed(harness: Harness, scenario_state: Scenario, algorithm: str, 
     assert method == ALGORITHMS[algorithm]
     embedded = signature.findtext(f".//{{{DS}}}X509Certificate")
     service_principal = harness.admin.service_principal(scenario_state.app(app))
-    active = next(k for k in service_principal["keyCredentials"]
-                  if k["thumbprint"] == service_principal["preferredTokenSigningKeyThumbprint"])
+    active = next(
+        k
+        for k in service_principal["keyCredentials"]
+        if k["thumbprint"] == service_principal["preferredTokenSigningKeyThumbprint"]
+    )
     assert embedded == active["key"], "signed with a certificate other than the app's active one"
-    assert xmlsec1_verifies(responses[0]["xml"], active["key"],
-                            "urn:oasis:names:tc:SAML:2.0:assertion:Assertion")
+    assert xmlsec1_verifies(
+        responses[0]["xml"], active["key"], "urn:oasis:names:tc:SAML:2.0:assertion:Assertion"
+    )
 
 
 @then(parsers.parse("{app} verified it with the certificate from the metadata it was given"))

@@ -19,8 +19,11 @@ def tenant_has_b_simon(harness: Harness, scenario_state: Scenario) -> None:
     scenario_state.user_ids[person.key] = created["id"]
 
 
-@given(parsers.parse('{app} is added from the gallery with Identifier "{identifier}" and '
-                     'Reply URL "{reply_url}"'))
+@given(
+    parsers.parse(
+        '{app} is added from the gallery with Identifier "{identifier}" and Reply URL "{reply_url}"'
+    )
+)
 def add_gallery_app(
     harness: Harness, scenario_state: Scenario, app: str, identifier: str, reply_url: str
 ) -> None:
@@ -28,7 +31,8 @@ def add_gallery_app(
     harness.admin.configure_saml(handle, [identifier], [reply_url])
     scenario_state.apps[app] = handle
     scenario_state.regions[app] = next(
-        region.key for region in harness.gallery_app(app).sso.regions
+        region.key
+        for region in harness.gallery_app(app).sso.regions
         if region.identifier == identifier
     )
 

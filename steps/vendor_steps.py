@@ -32,7 +32,9 @@ def enable_sso(harness: Harness, scenario_state: Scenario, app: str, vendor: str
 
 
 @given(parsers.parse('{name} exists and is active in {app} as "{email}"'))
-def vendor_user(harness: Harness, scenario_state: Scenario, name: str, app: str, email: str) -> None:
+def vendor_user(
+    harness: Harness, scenario_state: Scenario, name: str, app: str, email: str
+) -> None:
     person = scenario_state.person(name)
     harness.console(app).create_user(
         scenario_state.regions[app], email, person.properties["displayName"], active=True
@@ -50,7 +52,9 @@ def saml_session(page) -> dict:  # type: ignore[no-untyped-def]
 
 
 @then(parsers.parse('{app} shows her signed in as "{email}"'))
-def shows_signed_in(entra_page, harness: Harness, scenario_state: Scenario, app: str, email: str) -> None:  # type: ignore[no-untyped-def]
+def shows_signed_in(
+    entra_page, harness: Harness, scenario_state: Scenario, app: str, email: str
+) -> None:  # type: ignore[no-untyped-def]
     entra_page.wait_for_url(f"https://{region_host(harness, scenario_state, app)}/app")
     assert entra_page.locator("#signed-in-user").text_content() == email
     session = saml_session(entra_page)
@@ -59,7 +63,9 @@ def shows_signed_in(entra_page, harness: Harness, scenario_state: Scenario, app:
 
 
 @then(parsers.parse("{app} received her email in the mapped attribute"))
-def received_email_attribute(entra_page, harness: Harness, scenario_state: Scenario, app: str) -> None:  # type: ignore[no-untyped-def]
+def received_email_attribute(
+    entra_page, harness: Harness, scenario_state: Scenario, app: str
+) -> None:  # type: ignore[no-untyped-def]
     settings = harness.console(app).sso_settings(scenario_state.regions[app])
     attributes = saml_session(entra_page)["attributes"]
     person = next(iter(scenario_state.people.values()))

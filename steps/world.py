@@ -23,7 +23,9 @@ class Scenario:
         try:
             return self.people[name]
         except KeyError:
-            raise LookupError(f"no person {name!r} in this scenario; known: {list(self.people)}") from None
+            raise LookupError(
+                f"no person {name!r} in this scenario; known: {list(self.people)}"
+            ) from None
 
     def app(self, name: str) -> AppHandle:
         try:

@@ -16,17 +16,32 @@ from harness.tls import TestCertificateAuthority
 
 def test_up_prints_one_json_line_and_serves_every_tutorial_host(tmp_path: Path) -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "harness.cli", "up", "--print-urls", "json",
-         "--state-dir", str(tmp_path)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "harness.cli",
+            "up",
+            "--print-urls",
+            "json",
+            "--state-dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert process.stdout is not None
         info = json.loads(process.stdout.readline())
         assert set(info) >= {"tenant_id", "ca_certificate", "hosts", "credentials", "landing_page"}
         assert Path(info["ca_certificate"]).is_file()
-        for host in ("login.microsoftonline.com", "myapps.microsoft.com", "graph.microsoft.com",
-                     "sso.ringcentral.com", "ssoeuro.ringcentral.com"):
+        for host in (
+            "login.microsoftonline.com",
+            "myapps.microsoft.com",
+            "graph.microsoft.com",
+            "sso.ringcentral.com",
+            "ssoeuro.ringcentral.com",
+        ):
             assert host in info["hosts"]
         assert info["credentials"]["demo_user"]["userPrincipalName"] == "B.Simon@contoso.com"
 
@@ -42,8 +57,9 @@ def test_up_prints_one_json_line_and_serves_every_tutorial_host(tmp_path: Path) 
                 f"2007-06/federationmetadata.xml?appid={apps[0]['appId']}"
             )
             assert metadata.content.startswith(b"\xef\xbb\xbf<?xml")
-            user = client.get("https://graph.microsoft.com/v1.0/users/B.Simon@contoso.com",
-                              headers=graph)
+            user = client.get(
+                "https://graph.microsoft.com/v1.0/users/B.Simon@contoso.com", headers=graph
+            )
             assert user.status_code == 200
             assert client.get("https://sso.ringcentral.com/healthz").json()["status"] == "ok"
         landing = httpx.get(info["landing_page"])

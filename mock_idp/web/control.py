@@ -37,7 +37,9 @@ def create_tenant_control_app(tenant: Tenant, enabled: bool = True) -> Flask:
         body = request.get_json(force=True)
         unknown = sorted(set(body) - OVERRIDES)
         if unknown:
-            return jsonify({"error": f"unknown overrides {unknown}", "known": sorted(OVERRIDES)}), 400
+            return jsonify(
+                {"error": f"unknown overrides {unknown}", "known": sorted(OVERRIDES)}
+            ), 400
         with tenant.lock:
             tenant.next_response_overrides = dict(body)
         return jsonify({"next_response": body})
@@ -45,11 +47,15 @@ def create_tenant_control_app(tenant: Tenant, enabled: bool = True) -> Flask:
     @app.get("/_mock/state")
     def state() -> Response:
         with tenant.lock:
-            return jsonify({
-                "tenant_id": tenant.tenant_id,
-                "users": [u.user_principal_name for u in tenant.directory.users.values()],
-                "apps": [{"displayName": a.display_name, "appId": a.app_id,
-                          "objectId": a.object_id} for a in tenant.apps.values()],
-            })
+            return jsonify(
+                {
+                    "tenant_id": tenant.tenant_id,
+                    "users": [u.user_principal_name for u in tenant.directory.users.values()],
+                    "apps": [
+                        {"displayName": a.display_name, "appId": a.app_id, "objectId": a.object_id}
+                        for a in tenant.apps.values()
+                    ],
+                }
+            )
 
     return app

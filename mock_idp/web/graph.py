@@ -45,8 +45,13 @@ USER_PROPERTIES = {
 
 def graph_error(code: str, message: str, status: int) -> Response:
     """Graph's error shape: {"error": {"code", "message", "innerError"}}."""
-    body = {"error": {"code": code, "message": message,
-                      "innerError": {"request-id": new_guid(), "client-request-id": new_guid()}}}
+    body = {
+        "error": {
+            "code": code,
+            "message": message,
+            "innerError": {"request-id": new_guid(), "client-request-id": new_guid()},
+        }
+    }
     response = jsonify(body)
     response.status_code = status
     return response
@@ -115,8 +120,9 @@ def create_graph_app(tenant: Tenant) -> Flask:
         if not header.startswith("Bearer "):
             return graph_error("InvalidAuthenticationToken", "Access token is empty.", 401)
         if header.removeprefix("Bearer ").strip() != tenant.admin_token:
-            return graph_error("InvalidAuthenticationToken", "Access token validation failure.",
-                               401)
+            return graph_error(
+                "InvalidAuthenticationToken", "Access token validation failure.", 401
+            )
         return None
 
     @app.errorhandler(AdminError)
@@ -127,21 +133,26 @@ def create_graph_app(tenant: Tenant) -> Flask:
         try:
             return tenant.find_app(object_id)
         except KeyError:
-            raise AdminError("Request_ResourceNotFound",
-                             f"Resource '{object_id}' does not exist or one of its queried "
-                             "reference-property objects are not present.", 404) from None
+            raise AdminError(
+                "Request_ResourceNotFound",
+                f"Resource '{object_id}' does not exist or one of its queried "
+                "reference-property objects are not present.",
+                404,
+            ) from None
 
     @app.post("/v1.0/users")
     def post_user() -> tuple[Response, int]:
         body = request.get_json(force=True)
-        properties = {field: body[graph] for graph, field in USER_PROPERTIES.items()
-                      if graph in body}
+        properties = {
+            field: body[graph] for graph, field in USER_PROPERTIES.items() if graph in body
+        }
         password = (body.get("passwordProfile") or {}).get("password")
         missing = [p for p in ("userPrincipalName", "displayName") if p not in body]
         if missing or not password:
-            raise AdminError("Request_BadRequest",
-                             "Property passwordProfile, userPrincipalName or displayName is "
-                             "missing.")
+            raise AdminError(
+                "Request_BadRequest",
+                "Property passwordProfile, userPrincipalName or displayName is missing.",
+            )
         if body.get("businessPhones"):
             properties["business_phone"] = body["businessPhones"][0]
         user = create_user(tenant, password=password, **properties)
@@ -152,23 +163,37 @@ def create_graph_app(tenant: Tenant) -> Flask:
         try:
             return jsonify(user_json(tenant.directory.find(id_or_upn)))
         except UserNotFound:
-            raise AdminError("Request_ResourceNotFound",
-                             f"Resource '{id_or_upn}' does not exist.", 404) from None
+            raise AdminError(
+                "Request_ResourceNotFound", f"Resource '{id_or_upn}' does not exist.", 404
+            ) from None
 
     @app.get("/v1.0/applicationTemplates")
     def list_templates() -> Response:
-        return jsonify({"value": [
-            {"id": g.template_id, "displayName": g.name, "publisher": g.publisher,
-             "supportedSingleSignOnModes": ["saml"], "categories": []}
-            for g in tenant.gallery.values()
-        ]})
+        return jsonify(
+            {
+                "value": [
+                    {
+                        "id": g.template_id,
+                        "displayName": g.name,
+                        "publisher": g.publisher,
+                        "supportedSingleSignOnModes": ["saml"],
+                        "categories": [],
+                    }
+                    for g in tenant.gallery.values()
+                ]
+            }
+        )
 
     @app.post("/v1.0/applicationTemplates/<template_id>/instantiate")
     def instantiate(template_id: str) -> tuple[Response, int]:
         body = request.get_json(silent=True) or {}
         created = add_gallery_app(tenant, template_id, body.get("displayName"))
-        return jsonify({"application": application_json(created),
-                        "servicePrincipal": service_principal_json(created)}), 201
+        return jsonify(
+            {
+                "application": application_json(created),
+                "servicePrincipal": service_principal_json(created),
+            }
+        ), 201
 
     @app.get("/v1.0/applications/<object_id>")
     def get_application(object_id: str) -> Response:
@@ -227,12 +252,15 @@ def create_graph_app(tenant: Tenant) -> Flask:
     def post_assignment(object_id: str) -> tuple[Response, int]:
         target = find_app(object_id)
         body = request.get_json(force=True)
-        assignment = assign(tenant, target, body.get("principalId", ""),
-                            body.get("appRoleId", ""))
-        return jsonify({
-            "id": assignment.id, "principalId": assignment.principal_id,
-            "principalType": assignment.principal_type, "resourceId": target.object_id,
-            "appRoleId": assignment.app_role_id,
-        }), 201
+        assignment = assign(tenant, target, body.get("principalId", ""), body.get("appRoleId", ""))
+        return jsonify(
+            {
+                "id": assignment.id,
+                "principalId": assignment.principal_id,
+                "principalType": assignment.principal_type,
+                "resourceId": target.object_id,
+                "appRoleId": assignment.app_role_id,
+            }
+        ), 201
 
     return app

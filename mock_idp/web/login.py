@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, Response, abort, make_response, redirect, render_template, request
+from flask import Flask, abort, make_response, redirect, render_template, request
+from werkzeug.wrappers import Response
 
 from ..aadsts import AadstsError
 from ..federation_metadata import build_metadata, serialize_metadata
@@ -99,8 +100,13 @@ def create_login_app(tenant: Tenant) -> Flask:
 
     @app.get(f"/{tid}/login")
     def email_step() -> str:
-        return render_template("email.html", ctx=request.args.get("ctx", ""), login="",
-                               action=f"/{tid}/login", error=None)
+        return render_template(
+            "email.html",
+            ctx=request.args.get("ctx", ""),
+            login="",
+            action=f"/{tid}/login",
+            error=None,
+        )
 
     @app.post(f"/{tid}/login")
     def credentials_step() -> Response | str:
@@ -111,18 +117,25 @@ def create_login_app(tenant: Tenant) -> Flask:
             if tenant.directory.find_by_upn(login) is None:
                 error = AadstsError.of(50034, upn=login, tenant_id=tid)
                 return render_template(
-                    "email.html", ctx=ctx, login=login, action=action, error=error,
+                    "email.html",
+                    ctx=ctx,
+                    login=login,
+                    action=action,
+                    error=error,
                     error_text="This username may be incorrect. Make sure you typed it correctly.",
                 )
-            return render_template("password.html", ctx=ctx, login=login, action=action,
-                                   error=None)
+            return render_template("password.html", ctx=ctx, login=login, action=action, error=None)
         try:
             user = authenticate(tenant, login, request.form.get("passwd", ""))
         except AadstsError as error:
             if error.code == 50057:
                 return error_page(tenant, error)
             return render_template(
-                "password.html", ctx=ctx, login=login, action=action, error=error,
+                "password.html",
+                ctx=ctx,
+                login=login,
+                action=action,
+                error=error,
                 error_text="Your account or password is incorrect. If you don't remember your "
                 "password, reset it now.",
             )
@@ -131,8 +144,7 @@ def create_login_app(tenant: Tenant) -> Flask:
         response = make_response(
             render_template("kmsi.html", ctx=ctx, login=login, action=f"/{tid}/kmsi")
         )
-        response.set_cookie(SESSION_COOKIE, session_id, secure=True, httponly=True,
-                            samesite="None")
+        response.set_cookie(SESSION_COOKIE, session_id, secure=True, httponly=True, samesite="None")
         return response
 
     @app.post(f"/{tid}/kmsi")
@@ -144,8 +156,14 @@ def create_login_app(tenant: Tenant) -> Flask:
         response = finish(request.form.get("ctx", ""), session)
         if request.form.get("kmsi") == "true":
             # "Stay signed in?" Yes keeps a persistent cookie (docs: 90 days).
-            response.set_cookie(PERSISTENT_COOKIE, session_id, secure=True, httponly=True,
-                                samesite="None", max_age=int(timedelta(days=90).total_seconds()))
+            response.set_cookie(
+                PERSISTENT_COOKIE,
+                session_id,
+                secure=True,
+                httponly=True,
+                samesite="None",
+                max_age=int(timedelta(days=90).total_seconds()),
+            )
         return response
 
     def metadata(app_id: str | None) -> Response:
@@ -161,8 +179,13 @@ def create_login_app(tenant: Tenant) -> Flask:
             certificates = [signer]
         if signer is None:
             abort(404)
-        root = build_metadata(tid, tenant.issuer, tenant.login_base, certificates,
-                              load_key(signer.private_key_pem, signer.pem))
+        root = build_metadata(
+            tid,
+            tenant.issuer,
+            tenant.login_base,
+            certificates,
+            load_key(signer.private_key_pem, signer.pem),
+        )
         body = serialize_metadata(root, with_bom=bool(app_id))
         return Response(body, content_type="application/xml; charset=utf-8")
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, make_response, redirect, render_template, request
+from flask import Flask, make_response, redirect, render_template, request
+from werkzeug.wrappers import Response
 
 from ..enterprise_apps import EnterpriseApp
 from ..tenant import LoginSession, Tenant

@@ -9,7 +9,8 @@ from typing import Any, NoReturn
 from urllib.parse import urlsplit
 from uuid import uuid4
 
-from flask import Flask, Response, abort, jsonify, make_response, redirect, render_template, request
+from flask import Flask, abort, jsonify, make_response, redirect, render_template, request
+from werkzeug.wrappers import Response
 
 from harness.control import create_control_app
 
@@ -50,7 +51,9 @@ def create_sso_app(vendor: Vendor, sp: ServiceProvider) -> Flask:
     @app.post(acs_path)
     def assertion_consumer_service() -> Response:
         try:
-            session = sp.consume(request.form.get("SAMLResponse", ""), request.form.get("RelayState"))
+            session = sp.consume(
+                request.form.get("SAMLResponse", ""), request.form.get("RelayState")
+            )
         except AcsRefusal as refusal:
             return page("refused.html", 403, refusal=refusal)
         session_id = uuid4().hex
@@ -81,9 +84,14 @@ def create_sso_app(vendor: Vendor, sp: ServiceProvider) -> Flask:
     def sign_on() -> Response:
         if "sp" not in vendor.app.sso.modes:
             # Tutorial 000: "RingCentral supports IDP initiated SSO" only.
-            return page("message.html", 400, message=(
-                f"{vendor.app.name} does not support SP-initiated sign-on. Start single sign-on "
-                "from Microsoft My Apps or the identity provider."))
+            return page(
+                "message.html",
+                400,
+                message=(
+                    f"{vendor.app.name} does not support SP-initiated sign-on. Start single sign-on "
+                    "from Microsoft My Apps or the identity provider."
+                ),
+            )
         return page("message.html", 501, message="SP-initiated sign-on is not available yet.")
 
     return app
@@ -139,10 +147,13 @@ def create_console_app(vendor: Vendor) -> Flask:
         body = request.get_json(force=True)
         try:
             with sp.lock:
-                user = sp.directory.add(VendorUser(
-                    email=body["email"], display_name=body.get("display_name", ""),
-                    active=bool(body.get("active", True)),
-                ))
+                user = sp.directory.add(
+                    VendorUser(
+                        email=body["email"],
+                        display_name=body.get("display_name", ""),
+                        active=bool(body.get("active", True)),
+                    )
+                )
         except (KeyError, ValueError) as error:
             return _abort_json(409 if isinstance(error, ValueError) else 400, str(error))
         return jsonify(user.as_dict()), 201
@@ -159,7 +170,9 @@ def _abort_json(status: int, message: str) -> NoReturn:
 
 
 def create_vendor_web(vendor: Vendor, enable_control: bool = True) -> VendorWeb:
-    by_host: dict[str, Any] = {sp.region.host: create_sso_app(vendor, sp) for sp in vendor.sps.values()}
+    by_host: dict[str, Any] = {
+        sp.region.host: create_sso_app(vendor, sp) for sp in vendor.sps.values()
+    }
     by_host[vendor.app.sso.console_host] = create_console_app(vendor)
     control = create_control_app(vendor.app.key, vendor.clock, vendor.reset, enable_control)
 
