@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 from datetime import datetime
 
 from .certificates import DEFAULT_LIFETIME, SigningCertificate
-from .directory import User
-from .enterprise_apps import Assignment, EnterpriseApp, ReplyUrl
+from .directory import DirectoryConflict, Group, GroupNotFound, User, UserNotFound
+from .enterprise_apps import AppRole, Assignment, EnterpriseApp, ReplyUrl
+from .sp_metadata import SpMetadata, SpMetadataError, parse_sp_metadata
 from .tenant import Tenant
 
 
@@ -20,12 +22,108 @@ class AdminError(Exception):
     status: int = 400
 
 
+def not_found(object_id: str) -> AdminError:
+    return AdminError(
+        "Request_ResourceNotFound",
+        f"Resource '{object_id}' does not exist or one of its queried reference-property "
+        "objects are not present.",
+        404,
+    )
+
+
 def create_user(tenant: Tenant, **properties: object) -> User:
     with tenant.lock:
         try:
             return tenant.directory.add_user(User(**properties))  # type: ignore[arg-type]
-        except ValueError as error:
+        except DirectoryConflict as error:
             raise AdminError("Request_BadRequest", str(error)) from None
+
+
+def update_user(tenant: Tenant, id_or_upn: str, **properties: object) -> User:
+    with tenant.lock:
+        user = find_user(tenant, id_or_upn)
+        upn = properties.get("user_principal_name")
+        if isinstance(upn, str):
+            other = tenant.directory.find_by_upn(upn, include_deleted=True)
+            if other is not None and other is not user:
+                raise AdminError(
+                    "Request_BadRequest",
+                    "Another object with the same value for "
+                    f"property userPrincipalName already exists: {upn}",
+                )
+        for name, value in properties.items():
+            setattr(user, name, value)
+        return user
+
+
+def find_user(tenant: Tenant, id_or_upn: str, include_deleted: bool = False) -> User:
+    try:
+        return tenant.directory.find(id_or_upn, include_deleted)
+    except UserNotFound:
+        raise not_found(id_or_upn) from None
+
+
+def delete_user(tenant: Tenant, id_or_upn: str) -> User:
+    """Users > Delete: a soft delete; the user can be restored for 30 days."""
+    with tenant.lock:
+        user = find_user(tenant, id_or_upn)
+        return tenant.directory.soft_delete_user(user.id, tenant.clock.now())
+
+
+def restore_user(tenant: Tenant, user_id: str) -> User:
+    with tenant.lock:
+        user = find_user(tenant, user_id, include_deleted=True)
+        if user.deleted_at is None:
+            raise not_found(user_id)
+        return tenant.directory.restore_user(user.id)
+
+
+def hard_delete_user(tenant: Tenant, user_id: str) -> User:
+    """Deleted users > Delete permanently: the user and their app assignments are gone."""
+    with tenant.lock:
+        user = find_user(tenant, user_id, include_deleted=True)
+        if user.deleted_at is None:
+            raise not_found(user_id)
+        for app in tenant.apps.values():
+            app.assignments = [a for a in app.assignments if a.principal_id != user.id]
+        return tenant.directory.hard_delete_user(user.id)
+
+
+def create_group(tenant: Tenant, display_name: str, **properties: object) -> Group:
+    with tenant.lock:
+        return tenant.directory.add_group(Group(display_name, **properties))  # type: ignore[arg-type]
+
+
+def find_group(tenant: Tenant, group_id: str) -> Group:
+    try:
+        return tenant.directory.group(group_id)
+    except GroupNotFound:
+        raise not_found(group_id) from None
+
+
+def add_member(tenant: Tenant, group_id: str, member_id: str) -> None:
+    with tenant.lock:
+        find_group(tenant, group_id)
+        try:
+            tenant.directory.add_member(group_id, member_id)
+        except UserNotFound:
+            raise not_found(member_id) from None
+        except DirectoryConflict as error:
+            raise AdminError("Request_BadRequest", str(error)) from None
+
+
+def remove_member(tenant: Tenant, group_id: str, member_id: str) -> None:
+    with tenant.lock:
+        find_group(tenant, group_id)
+        try:
+            tenant.directory.remove_member(group_id, member_id)
+        except UserNotFound:
+            raise not_found(member_id) from None
+
+
+def delete_group(tenant: Tenant, group_id: str) -> None:
+    with tenant.lock:
+        find_group(tenant, group_id).deleted_at = tenant.clock.now()
 
 
 def add_gallery_app(tenant: Tenant, template_id: str, display_name: str | None) -> EnterpriseApp:
@@ -54,23 +152,40 @@ def add_gallery_app(tenant: Tenant, template_id: str, display_name: str | None) 
 
 
 def set_basic_saml_configuration(
+    tenant: Tenant,
     app: EnterpriseApp,
     identifiers: list[str] | None = None,
-    reply_urls: list[str] | None = None,
+    reply_urls: list[str] | list[ReplyUrl] | None = None,
     default_reply_url: str | None = None,
     sign_on_url: str | None = None,
     relay_state: str | None = None,
     logout_url: str | None = None,
 ) -> None:
-    """Basic SAML Configuration: each argument left None keeps its current value."""
+    """Basic SAML Configuration: each argument left None keeps its current value.
+
+    An Identifier may belong to one app only in a tenant (Graph: "Another object with the same
+    value for property identifierUris already exists"), which is also why a gallery app with a
+    fixed identifier can be added once.
+    """
     if identifiers is not None:
-        app.identifiers = list(dict.fromkeys(identifiers))
+        wanted = list(dict.fromkeys(identifiers))
+        for other in tenant.apps.values():
+            taken = set(wanted) & set(other.identifiers)
+            if other is not app and taken:
+                raise AdminError(
+                    "Request_BadRequest",
+                    "Another object with the same value for "
+                    f"property identifierUris already exists: {sorted(taken)[0]}",
+                )
+        app.identifiers = wanted
     if reply_urls is not None:
-        single = len(reply_urls) == 1
-        app.reply_urls = [
-            ReplyUrl(url, index, is_default=single or url == default_reply_url)
-            for index, url in enumerate(reply_urls)
+        entries = [
+            r if isinstance(r, ReplyUrl) else ReplyUrl(str(r), i) for i, r in enumerate(reply_urls)
         ]
+        if default_reply_url is not None or len(entries) == 1:
+            for entry in entries:
+                entry.is_default = len(entries) == 1 or entry.url == default_reply_url
+        app.reply_urls = entries
     if sign_on_url is not None:
         app.sign_on_url = sign_on_url or None
     if relay_state is not None:
@@ -94,9 +209,18 @@ def add_signing_certificate(
 def assign(tenant: Tenant, app: EnterpriseApp, principal_id: str, app_role_id: str) -> Assignment:
     """Users and groups > Add user/group > Select a role > Assign."""
     with tenant.lock:
-        if principal_id not in tenant.directory.users:
+        directory = tenant.directory
+        if principal_id in directory.users and directory.users[principal_id].deleted_at is None:
+            principal_type: Literal["User", "Group"] = "User"
+        elif principal_id in directory.groups and directory.groups[principal_id].deleted_at is None:
+            principal_type = "Group"
+        else:
+            raise not_found(principal_id)
+        if any(
+            a.principal_id == principal_id and a.app_role_id == app_role_id for a in app.assignments
+        ):
             raise AdminError(
-                "Request_ResourceNotFound", f"Resource '{principal_id}' does not exist.", 404
+                "Request_BadRequest", "Permission being assigned already exists on the object"
             )
         try:
             app.role(app_role_id)
@@ -105,6 +229,44 @@ def assign(tenant: Tenant, app: EnterpriseApp, principal_id: str, app_role_id: s
                 "Request_BadRequest",
                 f"Permission being assigned was not found on application '{app.app_id}'.",
             ) from None
-        assignment = Assignment(principal_id, app_role_id)
+        assignment = Assignment(principal_id, app_role_id, principal_type=principal_type)
         app.assignments.append(assignment)
         return assignment
+
+
+def unassign(tenant: Tenant, app: EnterpriseApp, assignment_id: str) -> None:
+    with tenant.lock:
+        kept = [a for a in app.assignments if a.id != assignment_id]
+        if len(kept) == len(app.assignments):
+            raise not_found(assignment_id)
+        app.assignments = kept
+
+
+def set_app_roles(app: EnterpriseApp, roles: list[AppRole]) -> None:
+    """App registration > App roles. Gallery SAML apps keep "Default Access" (msiam_access)."""
+    values = [r.value for r in roles if r.value]
+    if len(values) != len(set(values)):
+        raise AdminError("Request_BadRequest", "App role values must be unique.")
+    default = [r for r in app.app_roles if r.value is None]
+    app.app_roles = default + [r for r in roles if r.value is not None]
+
+
+def upload_sp_metadata(tenant: Tenant, app: EnterpriseApp, document: bytes) -> SpMetadata:
+    """Basic SAML Configuration > Upload metadata file: adds the Identifier and Reply URLs."""
+    try:
+        metadata = parse_sp_metadata(document)
+    except SpMetadataError as error:
+        raise AdminError("Request_BadRequest", str(error)) from None
+    with tenant.lock:
+        known = {r.url for r in app.reply_urls}
+        replies = app.reply_urls + [r for r in metadata.reply_urls if r.url not in known]
+        default = next((r.url for r in metadata.reply_urls if r.is_default), None)
+        set_basic_saml_configuration(
+            tenant,
+            app,
+            identifiers=[*app.identifiers, metadata.entity_id],
+            reply_urls=replies,
+            default_reply_url=default,
+            logout_url=metadata.logout_url,
+        )
+    return metadata

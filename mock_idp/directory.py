@@ -1,8 +1,9 @@
-"""Directory state: users of the tenant (no Flask, no SAML)."""
+"""Directory state: users and security groups of the tenant, with soft delete (no Flask, no SAML)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from .ids import new_guid
 
@@ -31,46 +32,140 @@ class User:
     manager_id: str | None = None
     account_enabled: bool = True
     user_type: str = "Member"
+    deleted_at: datetime | None = None
 
     @property
     def mail_nickname(self) -> str:
         return self.user_principal_name.split("@", 1)[0]
 
 
+@dataclass
+class Group:
+    """A security group; members are user or group object ids (nesting is allowed)."""
+
+    display_name: str
+    id: str = field(default_factory=new_guid)
+    description: str | None = None
+    mail_nickname: str | None = None
+    security_enabled: bool = True
+    members: list[str] = field(default_factory=list)
+    deleted_at: datetime | None = None
+
+
 class UserNotFound(KeyError):
     pass
 
 
+class GroupNotFound(KeyError):
+    pass
+
+
+class DirectoryConflict(ValueError):
+    pass
+
+
 class Directory:
-    """Users by object id, looked up by UPN case-insensitively as Entra does."""
+    """Users and groups by object id. Deleted objects stay, marked, until hard-deleted
+    (docs "Restore or remove a recently deleted user": 30 days in Deleted users)."""
 
     def __init__(self) -> None:
         self.users: dict[str, User] = {}
+        self.groups: dict[str, Group] = {}
 
+    # users
     def add_user(self, user: User) -> User:
-        if self.find_by_upn(user.user_principal_name):
-            raise ValueError(
-                f"Another object with the same value for property userPrincipalName "
-                f"already exists: {user.user_principal_name}"
+        if self.find_by_upn(user.user_principal_name, include_deleted=True):
+            raise DirectoryConflict(
+                "Another object with the same value for property userPrincipalName already "
+                f"exists: {user.user_principal_name}"
             )
         self.users[user.id] = user
         return user
 
-    def get(self, user_id: str) -> User:
-        try:
-            return self.users[user_id]
-        except KeyError:
-            raise UserNotFound(user_id) from None
+    def get(self, user_id: str, include_deleted: bool = False) -> User:
+        user = self.users.get(user_id)
+        if user is None or (user.deleted_at is not None and not include_deleted):
+            raise UserNotFound(user_id)
+        return user
 
-    def find_by_upn(self, upn: str) -> User | None:
+    def find_by_upn(self, upn: str, include_deleted: bool = False) -> User | None:
+        """UPNs compare case-insensitively, as Entra does."""
         wanted = upn.strip().lower()
         for user in self.users.values():
-            if user.user_principal_name.lower() == wanted:
+            if user.user_principal_name.lower() == wanted and (
+                include_deleted or user.deleted_at is None
+            ):
                 return user
         return None
 
-    def find(self, id_or_upn: str) -> User:
-        user = self.users.get(id_or_upn) or self.find_by_upn(id_or_upn)
-        if user is None:
+    def find(self, id_or_upn: str, include_deleted: bool = False) -> User:
+        user = self.users.get(id_or_upn) or self.find_by_upn(id_or_upn, include_deleted)
+        if user is None or (user.deleted_at is not None and not include_deleted):
             raise UserNotFound(id_or_upn)
         return user
+
+    def active_users(self) -> list[User]:
+        return [u for u in self.users.values() if u.deleted_at is None]
+
+    def soft_delete_user(self, user_id: str, now: datetime) -> User:
+        user = self.get(user_id)
+        user.deleted_at = now
+        return user
+
+    def restore_user(self, user_id: str) -> User:
+        user = self.get(user_id, include_deleted=True)
+        if user.deleted_at is None:
+            raise DirectoryConflict(f"user {user_id} is not deleted")
+        user.deleted_at = None
+        return user
+
+    def hard_delete_user(self, user_id: str) -> User:
+        """Permanently delete: the object and its memberships go."""
+        user = self.get(user_id, include_deleted=True)
+        del self.users[user_id]
+        for group in self.groups.values():
+            if user_id in group.members:
+                group.members.remove(user_id)
+        return user
+
+    # groups
+    def add_group(self, group: Group) -> Group:
+        self.groups[group.id] = group
+        return group
+
+    def group(self, group_id: str) -> Group:
+        group = self.groups.get(group_id)
+        if group is None or group.deleted_at is not None:
+            raise GroupNotFound(group_id)
+        return group
+
+    def add_member(self, group_id: str, member_id: str) -> None:
+        group = self.group(group_id)
+        if member_id not in self.users and member_id not in self.groups:
+            raise UserNotFound(member_id)
+        if member_id in group.members:
+            raise DirectoryConflict(
+                "One or more added object references already exist for the following "
+                "modified properties: 'members'."
+            )
+        group.members.append(member_id)
+
+    def remove_member(self, group_id: str, member_id: str) -> None:
+        group = self.group(group_id)
+        if member_id not in group.members:
+            raise UserNotFound(member_id)
+        group.members.remove(member_id)
+
+    def direct_groups(self, object_id: str) -> list[Group]:
+        return [g for g in self.groups.values() if g.deleted_at is None and object_id in g.members]
+
+    def transitive_groups(self, object_id: str) -> list[Group]:
+        """Every group the object is in, directly or through nested groups (groups claim)."""
+        found: dict[str, Group] = {}
+        frontier = [object_id]
+        while frontier:
+            for group in self.direct_groups(frontier.pop()):
+                if group.id not in found:
+                    found[group.id] = group
+                    frontier.append(group.id)
+        return list(found.values())

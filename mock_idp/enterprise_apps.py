@@ -66,6 +66,7 @@ class EnterpriseApp:
     signing_option: SigningOption = "assertion"
     signing_algorithm: SigningAlgorithm = "sha256"
     claims: ClaimsPolicy = field(default_factory=ClaimsPolicy)
+    claims_mapping_policy_id: str | None = None
 
     @property
     def active_certificate(self) -> SigningCertificate | None:

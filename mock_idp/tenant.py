@@ -74,6 +74,8 @@ class Tenant:
             self.next_response_overrides: dict[str, Any] = {}
             self.admin_token = "harness-admin-token"
             self._tenant_certificate: SigningCertificate | None = None
+            # Graph claimsMappingPolicy objects by id: {"displayName", "definition"}.
+            self.claims_mapping_policies: dict[str, dict[str, Any]] = {}
 
     # Values shown on the app's "Set up <app>" card (ENTRA-BEHAVIOUR §1).
     @property

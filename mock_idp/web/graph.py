@@ -1,26 +1,26 @@
-"""graph.microsoft.com: the Microsoft Graph calls of "Automate SAML-based SSO app configuration"."""
+"""graph.microsoft.com: the Microsoft Graph calls scripts make against Entra (users, groups,
+gallery apps, SAML SSO settings, assignments, claims mapping policies), in Graph's JSON shapes."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, jsonify, request
+from werkzeug.wrappers import Response
 
-from ..admin import (
-    AdminError,
-    add_gallery_app,
-    add_signing_certificate,
-    assign,
-    create_user,
-    set_basic_saml_configuration,
-)
+from .. import admin
+from ..admin import AdminError
 from ..certificates import SigningCertificate
-from ..directory import User, UserNotFound
-from ..enterprise_apps import EnterpriseApp
+from ..claims import ClaimError, ClaimsPolicy
+from ..claims_mapping_policy import policy_from_definition
+from ..directory import Group, User
+from ..enterprise_apps import AppRole, EnterpriseApp
 from ..ids import new_guid
 from ..tenant import Tenant
 from . import flask_app
+
+GRAPH_BASE = "https://graph.microsoft.com/v1.0"
 
 # Graph user properties and the directory's field names.
 USER_PROPERTIES = {
@@ -45,23 +45,47 @@ USER_PROPERTIES = {
 
 def graph_error(code: str, message: str, status: int) -> Response:
     """Graph's error shape: {"error": {"code", "message", "innerError"}}."""
-    body = {
-        "error": {
-            "code": code,
-            "message": message,
-            "innerError": {"request-id": new_guid(), "client-request-id": new_guid()},
-        }
-    }
-    response = jsonify(body)
+    inner = {"request-id": new_guid(), "client-request-id": new_guid()}
+    response = jsonify({"error": {"code": code, "message": message, "innerError": inner}})
     response.status_code = status
     return response
 
 
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+
 def user_json(user: User) -> dict[str, Any]:
     body: dict[str, Any] = {"id": user.id}
-    body.update({graph: getattr(user, field) for graph, field in USER_PROPERTIES.items()})
+    body.update({graph: getattr(user, name) for graph, name in USER_PROPERTIES.items()})
     body["businessPhones"] = [user.business_phone] if user.business_phone else []
+    body["manager"] = user.manager_id
+    if user.deleted_at:
+        body["deletedDateTime"] = iso(user.deleted_at)
     return body
+
+
+def group_json(group: Group) -> dict[str, Any]:
+    return {
+        "id": group.id,
+        "displayName": group.display_name,
+        "description": group.description,
+        "mailNickname": group.mail_nickname,
+        "securityEnabled": group.security_enabled,
+        "mailEnabled": False,
+        "groupTypes": [],
+    }
+
+
+def role_json(role: AppRole) -> dict[str, Any]:
+    return {
+        "id": role.id,
+        "displayName": role.display_name,
+        "value": role.value,
+        "allowedMemberTypes": ["User"],
+        "isEnabled": True,
+        "description": role.display_name,
+    }
 
 
 def application_json(app: EnterpriseApp) -> dict[str, Any]:
@@ -70,6 +94,7 @@ def application_json(app: EnterpriseApp) -> dict[str, Any]:
         "appId": app.app_id,
         "displayName": app.display_name,
         "identifierUris": app.identifiers,
+        "appRoles": [role_json(r) for r in app.app_roles],
         "web": {
             "redirectUris": [reply.url for reply in app.reply_urls],
             "redirectUriSettings": [{"uri": r.url, "index": r.index} for r in app.reply_urls],
@@ -83,8 +108,8 @@ def certificate_json(certificate: SigningCertificate) -> dict[str, Any]:
         "customKeyIdentifier": certificate.thumbprint,
         "keyId": certificate.key_id,
         "displayName": "CN=" + certificate.certificate.subject.rfc4514_string().split("=", 1)[1],
-        "startDateTime": certificate.not_before.isoformat().replace("+00:00", "Z"),
-        "endDateTime": certificate.not_after.isoformat().replace("+00:00", "Z"),
+        "startDateTime": iso(certificate.not_before),
+        "endDateTime": iso(certificate.not_after),
         "type": "AsymmetricX509Cert",
         "usage": "Verify",
         "key": certificate.base64,
@@ -101,14 +126,51 @@ def service_principal_json(app: EnterpriseApp) -> dict[str, Any]:
         "preferredSingleSignOnMode": app.preferred_sso_mode,
         "appRoleAssignmentRequired": app.assignment_required,
         "loginUrl": app.sign_on_url,
+        "logoutUrl": app.logout_url,
+        "replyUrls": [r.url for r in app.reply_urls],
+        "servicePrincipalNames": [app.app_id, *app.identifiers],
         "samlSingleSignOnSettings": {"relayState": app.relay_state},
         "preferredTokenSigningKeyThumbprint": active.thumbprint if active else None,
-        "appRoles": [
-            {"id": r.id, "displayName": r.display_name, "value": r.value} for r in app.app_roles
-        ],
+        "appRoles": [role_json(r) for r in app.app_roles],
         "keyCredentials": [certificate_json(c) for c in app.certificates],
-        "tags": ["WindowsAzureActiveDirectoryIntegratedApp"],
+        "tags": ["WindowsAzureActiveDirectoryIntegratedApp"]
+        + ([] if app.visible_to_users else ["HideApp"]),
     }
+
+
+def assignment_json(app: EnterpriseApp, tenant: Tenant, assignment: Any) -> dict[str, Any]:
+    directory = tenant.directory
+    principal = directory.users.get(assignment.principal_id) or directory.groups.get(
+        assignment.principal_id
+    )
+    return {
+        "id": assignment.id,
+        "principalId": assignment.principal_id,
+        "principalType": assignment.principal_type,
+        "principalDisplayName": getattr(principal, "display_name", None),
+        "resourceId": app.object_id,
+        "resourceDisplayName": app.display_name,
+        "appRoleId": assignment.app_role_id,
+    }
+
+
+def collection(values: list[dict[str, Any]]) -> Response:
+    return jsonify({"value": values})
+
+
+def body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise AdminError("BadRequest", "The request body must be a JSON object.")
+    return data
+
+
+def reference_id(data: dict[str, Any]) -> str:
+    """`{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/{id}"}` -> id."""
+    reference = str(data.get("@odata.id", ""))
+    if not reference:
+        raise AdminError("Request_BadRequest", "Missing @odata.id.")
+    return reference.rstrip("/").rsplit("/", 1)[-1]
 
 
 def create_graph_app(tenant: Tenant) -> Flask:
@@ -129,65 +191,172 @@ def create_graph_app(tenant: Tenant) -> Flask:
     def admin_error(error: AdminError) -> Response:
         return graph_error(error.code, error.message, error.status)
 
+    @app.errorhandler(ClaimError)
+    def claim_error(error: ClaimError) -> Response:
+        return graph_error("Request_BadRequest", str(error), 400)
+
+    @app.errorhandler(404)
+    def no_route(_: Exception) -> Response:
+        return graph_error(
+            "BadRequest",
+            f"Resource not found for the segment '{request.path.rsplit('/', 1)[-1]}'.",
+            400,
+        )
+
     def find_app(object_id: str) -> EnterpriseApp:
         try:
             return tenant.find_app(object_id)
         except KeyError:
-            raise AdminError(
-                "Request_ResourceNotFound",
-                f"Resource '{object_id}' does not exist or one of its queried "
-                "reference-property objects are not present.",
-                404,
-            ) from None
+            raise admin.not_found(object_id) from None
+
+    # users
+    def user_properties(data: dict[str, Any]) -> dict[str, Any]:
+        properties = {name: data[g] for g, name in USER_PROPERTIES.items() if g in data}
+        if data.get("businessPhones"):
+            properties["business_phone"] = data["businessPhones"][0]
+        return properties
 
     @app.post("/v1.0/users")
     def post_user() -> tuple[Response, int]:
-        body = request.get_json(force=True)
-        properties = {
-            field: body[graph] for graph, field in USER_PROPERTIES.items() if graph in body
-        }
-        password = (body.get("passwordProfile") or {}).get("password")
-        missing = [p for p in ("userPrincipalName", "displayName") if p not in body]
+        data = body()
+        password = (data.get("passwordProfile") or {}).get("password")
+        missing = [p for p in ("userPrincipalName", "displayName") if p not in data]
         if missing or not password:
             raise AdminError(
                 "Request_BadRequest",
                 "Property passwordProfile, userPrincipalName or displayName is missing.",
             )
-        if body.get("businessPhones"):
-            properties["business_phone"] = body["businessPhones"][0]
-        user = create_user(tenant, password=password, **properties)
+        user = admin.create_user(tenant, password=password, **user_properties(data))
         return jsonify(user_json(user)), 201
+
+    @app.get("/v1.0/users")
+    def list_users() -> Response:
+        return collection([user_json(u) for u in tenant.directory.active_users()])
 
     @app.get("/v1.0/users/<id_or_upn>")
     def get_user(id_or_upn: str) -> Response:
-        try:
-            return jsonify(user_json(tenant.directory.find(id_or_upn)))
-        except UserNotFound:
-            raise AdminError(
-                "Request_ResourceNotFound", f"Resource '{id_or_upn}' does not exist.", 404
-            ) from None
+        return jsonify(user_json(admin.find_user(tenant, id_or_upn)))
 
+    @app.patch("/v1.0/users/<id_or_upn>")
+    def patch_user(id_or_upn: str) -> tuple[str, int]:
+        data = body()
+        properties = user_properties(data)
+        password = (data.get("passwordProfile") or {}).get("password")
+        if password:
+            properties["password"] = password
+        admin.update_user(tenant, id_or_upn, **properties)
+        return "", 204
+
+    @app.put("/v1.0/users/<id_or_upn>/manager/$ref")
+    def set_manager(id_or_upn: str) -> tuple[str, int]:
+        manager = admin.find_user(tenant, reference_id(body()))
+        admin.update_user(tenant, id_or_upn, manager_id=manager.id)
+        return "", 204
+
+    @app.delete("/v1.0/users/<id_or_upn>/manager/$ref")
+    def remove_manager(id_or_upn: str) -> tuple[str, int]:
+        admin.update_user(tenant, id_or_upn, manager_id=None)
+        return "", 204
+
+    @app.delete("/v1.0/users/<id_or_upn>")
+    def delete_user(id_or_upn: str) -> tuple[str, int]:
+        admin.delete_user(tenant, id_or_upn)
+        return "", 204
+
+    @app.get("/v1.0/users/<id_or_upn>/memberOf")
+    def member_of(id_or_upn: str) -> Response:
+        user = admin.find_user(tenant, id_or_upn)
+        return collection([group_json(g) for g in tenant.directory.direct_groups(user.id)])
+
+    @app.get("/v1.0/directory/deletedItems/microsoft.graph.user")
+    def deleted_users() -> Response:
+        deleted = [u for u in tenant.directory.users.values() if u.deleted_at is not None]
+        return collection([user_json(u) for u in deleted])
+
+    @app.post("/v1.0/directory/deletedItems/<object_id>/restore")
+    def restore(object_id: str) -> Response:
+        return jsonify(user_json(admin.restore_user(tenant, object_id)))
+
+    @app.delete("/v1.0/directory/deletedItems/<object_id>")
+    def purge(object_id: str) -> tuple[str, int]:
+        admin.hard_delete_user(tenant, object_id)
+        return "", 204
+
+    # groups
+    @app.post("/v1.0/groups")
+    def post_group() -> tuple[Response, int]:
+        data = body()
+        if not data.get("displayName"):
+            raise AdminError("Request_BadRequest", "Property displayName is required.")
+        group = admin.create_group(
+            tenant,
+            data["displayName"],
+            description=data.get("description"),
+            mail_nickname=data.get("mailNickname"),
+            security_enabled=bool(data.get("securityEnabled", True)),
+        )
+        for reference in data.get("members@odata.bind", []):
+            admin.add_member(tenant, group.id, reference_id({"@odata.id": reference}))
+        return jsonify(group_json(group)), 201
+
+    @app.get("/v1.0/groups")
+    def list_groups() -> Response:
+        groups = [g for g in tenant.directory.groups.values() if g.deleted_at is None]
+        return collection([group_json(g) for g in groups])
+
+    @app.get("/v1.0/groups/<group_id>")
+    def get_group(group_id: str) -> Response:
+        return jsonify(group_json(admin.find_group(tenant, group_id)))
+
+    @app.delete("/v1.0/groups/<group_id>")
+    def delete_group(group_id: str) -> tuple[str, int]:
+        admin.delete_group(tenant, group_id)
+        return "", 204
+
+    @app.get("/v1.0/groups/<group_id>/members")
+    def members(group_id: str) -> Response:
+        group = admin.find_group(tenant, group_id)
+        directory = tenant.directory
+        return collection(
+            [
+                user_json(directory.users[m])
+                if m in directory.users
+                else group_json(directory.groups[m])
+                for m in group.members
+            ]
+        )
+
+    @app.post("/v1.0/groups/<group_id>/members/$ref")
+    def add_member(group_id: str) -> tuple[str, int]:
+        admin.add_member(tenant, group_id, reference_id(body()))
+        return "", 204
+
+    @app.delete("/v1.0/groups/<group_id>/members/<member_id>/$ref")
+    def remove_member(group_id: str, member_id: str) -> tuple[str, int]:
+        admin.remove_member(tenant, group_id, member_id)
+        return "", 204
+
+    # gallery and applications
     @app.get("/v1.0/applicationTemplates")
     def list_templates() -> Response:
-        return jsonify(
-            {
-                "value": [
-                    {
-                        "id": g.template_id,
-                        "displayName": g.name,
-                        "publisher": g.publisher,
-                        "supportedSingleSignOnModes": ["saml"],
-                        "categories": [],
-                    }
-                    for g in tenant.gallery.values()
-                ]
-            }
+        return collection(
+            [
+                {
+                    "id": g.template_id,
+                    "displayName": g.name,
+                    "publisher": g.publisher,
+                    "supportedSingleSignOnModes": ["saml"],
+                    "supportedProvisioningTypes": ["sync"] if g.scim else [],
+                    "categories": [],
+                }
+                for g in tenant.gallery.values()
+            ]
         )
 
     @app.post("/v1.0/applicationTemplates/<template_id>/instantiate")
     def instantiate(template_id: str) -> tuple[Response, int]:
-        body = request.get_json(silent=True) or {}
-        created = add_gallery_app(tenant, template_id, body.get("displayName"))
+        data = request.get_json(silent=True) or {}
+        created = admin.add_gallery_app(tenant, template_id, data.get("displayName"))
         return jsonify(
             {
                 "application": application_json(created),
@@ -202,16 +371,30 @@ def create_graph_app(tenant: Tenant) -> Flask:
     @app.patch("/v1.0/applications/<object_id>")
     def patch_application(object_id: str) -> tuple[str, int]:
         target = find_app(object_id)
-        body = request.get_json(force=True)
-        web = body.get("web") or {}
+        data = body()
+        web = data.get("web") or {}
         with tenant.lock:
-            set_basic_saml_configuration(
+            admin.set_basic_saml_configuration(
+                tenant,
                 target,
-                identifiers=body.get("identifierUris"),
+                identifiers=data.get("identifierUris"),
                 reply_urls=web.get("redirectUris"),
                 logout_url=web.get("logoutUrl"),
             )
+            if "appRoles" in data:
+                admin.set_app_roles(
+                    target,
+                    [
+                        AppRole(r.get("id") or new_guid(), r.get("displayName", ""), r.get("value"))
+                        for r in data["appRoles"]
+                    ],
+                )
         return "", 204
+
+    # service principals
+    @app.get("/v1.0/servicePrincipals")
+    def list_service_principals() -> Response:
+        return collection([service_principal_json(a) for a in tenant.apps.values()])
 
     @app.get("/v1.0/servicePrincipals/<object_id>")
     def get_service_principal(object_id: str) -> Response:
@@ -220,20 +403,25 @@ def create_graph_app(tenant: Tenant) -> Flask:
     @app.patch("/v1.0/servicePrincipals/<object_id>")
     def patch_service_principal(object_id: str) -> tuple[str, int]:
         target = find_app(object_id)
-        body = request.get_json(force=True)
+        data = body()
         with tenant.lock:
-            if "preferredSingleSignOnMode" in body:
-                target.preferred_sso_mode = body["preferredSingleSignOnMode"]
-            if "appRoleAssignmentRequired" in body:
-                target.assignment_required = bool(body["appRoleAssignmentRequired"])
-            if "samlSingleSignOnSettings" in body:
-                relay_state = (body["samlSingleSignOnSettings"] or {}).get("relayState")
-                set_basic_saml_configuration(target, relay_state=relay_state or "")
-            if "loginUrl" in body:
-                set_basic_saml_configuration(target, sign_on_url=body["loginUrl"] or "")
-            if body.get("preferredTokenSigningKeyThumbprint"):
+            if "preferredSingleSignOnMode" in data:
+                target.preferred_sso_mode = data["preferredSingleSignOnMode"]
+            if "appRoleAssignmentRequired" in data:
+                target.assignment_required = bool(data["appRoleAssignmentRequired"])
+            if "tags" in data:
+                target.visible_to_users = "HideApp" not in data["tags"]
+            settings = data.get("samlSingleSignOnSettings")
+            admin.set_basic_saml_configuration(
+                tenant,
+                target,
+                relay_state=None if settings is None else (settings.get("relayState") or ""),
+                sign_on_url=(data["loginUrl"] or "") if "loginUrl" in data else None,
+                logout_url=(data["logoutUrl"] or "") if "logoutUrl" in data else None,
+            )
+            if data.get("preferredTokenSigningKeyThumbprint"):
                 try:
-                    target.activate_certificate(body["preferredTokenSigningKeyThumbprint"])
+                    target.activate_certificate(data["preferredTokenSigningKeyThumbprint"])
                 except KeyError as error:
                     raise AdminError("Request_BadRequest", str(error)) from None
         return "", 204
@@ -241,26 +429,68 @@ def create_graph_app(tenant: Tenant) -> Flask:
     @app.post("/v1.0/servicePrincipals/<object_id>/addTokenSigningCertificate")
     def add_token_signing_certificate(object_id: str) -> Response:
         target = find_app(object_id)
-        body = request.get_json(silent=True) or {}
-        end = body.get("endDateTime")
-        certificate = add_signing_certificate(
+        end = (request.get_json(silent=True) or {}).get("endDateTime")
+        certificate = admin.add_signing_certificate(
             tenant, target, datetime.fromisoformat(end.replace("Z", "+00:00")) if end else None
         )
         return jsonify(certificate_json(certificate))
 
+    @app.get("/v1.0/servicePrincipals/<object_id>/appRoleAssignedTo")
+    def list_assignments(object_id: str) -> Response:
+        target = find_app(object_id)
+        return collection([assignment_json(target, tenant, a) for a in target.assignments])
+
     @app.post("/v1.0/servicePrincipals/<object_id>/appRoleAssignedTo")
     def post_assignment(object_id: str) -> tuple[Response, int]:
         target = find_app(object_id)
-        body = request.get_json(force=True)
-        assignment = assign(tenant, target, body.get("principalId", ""), body.get("appRoleId", ""))
-        return jsonify(
-            {
-                "id": assignment.id,
-                "principalId": assignment.principal_id,
-                "principalType": assignment.principal_type,
-                "resourceId": target.object_id,
-                "appRoleId": assignment.app_role_id,
+        data = body()
+        assignment = admin.assign(
+            tenant, target, data.get("principalId", ""), data.get("appRoleId", "")
+        )
+        return jsonify(assignment_json(target, tenant, assignment)), 201
+
+    @app.delete("/v1.0/servicePrincipals/<object_id>/appRoleAssignedTo/<assignment_id>")
+    def delete_assignment(object_id: str, assignment_id: str) -> tuple[str, int]:
+        admin.unassign(tenant, find_app(object_id), assignment_id)
+        return "", 204
+
+    # claims mapping policies
+    @app.post("/v1.0/policies/claimsMappingPolicies")
+    def post_policy() -> tuple[Response, int]:
+        data = body()
+        definition = (data.get("definition") or [""])[0]
+        policy_from_definition(definition)  # refuse a bad definition at creation, as Graph does
+        policy_id = new_guid()
+        with tenant.lock:
+            tenant.claims_mapping_policies[policy_id] = {
+                "id": policy_id,
+                "displayName": data.get("displayName", ""),
+                "definition": [definition],
+                "isOrganizationDefault": False,
             }
-        ), 201
+        return jsonify(tenant.claims_mapping_policies[policy_id]), 201
+
+    @app.post("/v1.0/servicePrincipals/<object_id>/claimsMappingPolicies/$ref")
+    def assign_policy(object_id: str) -> tuple[str, int]:
+        target = find_app(object_id)
+        policy_id = reference_id(body())
+        policy = tenant.claims_mapping_policies.get(policy_id)
+        if policy is None:
+            raise admin.not_found(policy_id)
+        parsed = policy_from_definition(policy["definition"][0])
+        with tenant.lock:
+            target.claims.rules = parsed.rules
+            target.claims_mapping_policy_id = policy_id
+        return "", 204
+
+    @app.delete("/v1.0/servicePrincipals/<object_id>/claimsMappingPolicies/<policy_id>/$ref")
+    def unassign_policy(object_id: str, policy_id: str) -> tuple[str, int]:
+        target = find_app(object_id)
+        if target.claims_mapping_policy_id != policy_id:
+            raise admin.not_found(policy_id)
+        with tenant.lock:
+            target.claims.rules = ClaimsPolicy().rules
+            target.claims_mapping_policy_id = None
+        return "", 204
 
     return app
