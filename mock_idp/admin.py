@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 from datetime import datetime
+from typing import Literal
 
 from .certificates import DEFAULT_LIFETIME, SigningCertificate
 from .directory import DirectoryConflict, Group, GroupNotFound, User, UserNotFound

@@ -28,6 +28,7 @@ class TenantWeb:
 
 
 def create_tenant_web(tenant: Tenant, enable_control: bool = True) -> TenantWeb:
+    from .admin_center import create_admin_center_app
     from .control import create_tenant_control_app
     from .graph import create_graph_app
     from .login import create_login_app
@@ -39,6 +40,7 @@ def create_tenant_web(tenant: Tenant, enable_control: bool = True) -> TenantWeb:
             "myapps.microsoft.com": create_myapps_app(tenant),
             "launcher.myapps.microsoft.com": create_launcher_app(tenant),
             "graph.microsoft.com": create_graph_app(tenant),
+            "entra.microsoft.com": create_admin_center_app(tenant),
         },
         control=create_tenant_control_app(tenant, enabled=enable_control),
     )

@@ -1,0 +1,290 @@
+"""entra.microsoft.com: the admin center's JSON API for what only the portal sets (SAML signing,
+Attributes & Claims, certificates, metadata upload, properties); the same admin functions as Graph."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote
+
+from flask import Flask, jsonify, request
+from werkzeug.wrappers import Response
+
+from .. import admin
+from ..admin import AdminError
+from ..certificates import SigningCertificate
+from ..claims import NAMEID_FORMATS, ClaimError, ClaimRule, NameIdRule, Transformation
+from ..enterprise_apps import EnterpriseApp, ReplyUrl
+from ..federation_metadata import build_metadata, serialize_metadata
+from ..tenant import Tenant
+from ..xml_signing import load_key
+from . import flask_app
+from .graph import certificate_json, graph_error
+
+SIGNING_OPTIONS = {"assertion", "response", "both"}
+SIGNING_ALGORITHMS = {"sha256", "sha1"}
+GROUP_CLAIM_KINDS = {None, "SecurityGroup", "All", "ApplicationGroup"}
+
+
+def claim_json(rule: ClaimRule) -> dict[str, Any]:
+    return {
+        "claimType": rule.claim_type,
+        "name": rule.name,
+        "namespace": rule.namespace,
+        "source": None if rule.constant else rule.source,
+        "constant": rule.source if rule.constant else None,
+        "transformations": [
+            {"method": t.method, "parameters": t.parameters} for t in rule.transformations
+        ],
+    }
+
+
+def claim_from_json(data: dict[str, Any]) -> ClaimRule:
+    constant = data.get("constant")
+    source = data.get("source")
+    if (constant is None) == (source is None):
+        raise ClaimError("Give exactly one of 'source' (a user attribute) or 'constant'.")
+    return ClaimRule(
+        name=str(data.get("name", "")),
+        source=str(constant if constant is not None else source),
+        namespace=data.get("namespace") or None,
+        constant=constant is not None,
+        transformations=[
+            Transformation(t["method"], dict(t.get("parameters", {})))
+            for t in data.get("transformations", [])
+        ],
+    )
+
+
+def saml_json(tenant: Tenant, app: EnterpriseApp) -> dict[str, Any]:
+    """The "Set up Single Sign-On with SAML" page, as data."""
+    return {
+        "appId": app.app_id,
+        "objectId": app.object_id,
+        "displayName": app.display_name,
+        "basicSamlConfiguration": {
+            "identifiers": app.identifiers,
+            "replyUrls": [
+                {"url": r.url, "index": r.index, "isDefault": r.is_default} for r in app.reply_urls
+            ],
+            "signOnUrl": app.sign_on_url,
+            "relayState": app.relay_state,
+            "logoutUrl": app.logout_url,
+        },
+        "attributesAndClaims": {
+            "nameId": {"source": app.claims.name_id.source, "format": app.claims.name_id.format},
+            "claims": [claim_json(r) for r in app.claims.rules],
+            "groups": app.claims.groups,
+            "managedByPolicy": app.claims_mapping_policy_id,
+        },
+        "samlSigningCertificate": {
+            "signingOption": app.signing_option,
+            "signingAlgorithm": app.signing_algorithm,
+            "appFederationMetadataUrl": tenant.app_metadata_url(app),
+            "certificates": [{**certificate_json(c), "active": c.active} for c in app.certificates],
+        },
+        "setUp": {
+            "loginUrl": tenant.login_url,
+            "microsoftEntraIdentifier": tenant.issuer,
+            "logoutUrl": tenant.login_url,
+        },
+        "properties": {
+            "assignmentRequired": app.assignment_required,
+            "visibleToUsers": app.visible_to_users,
+        },
+        "userAccessUrl": tenant.user_access_url(app),
+    }
+
+
+def create_admin_center_app(tenant: Tenant) -> Flask:
+    app = flask_app("entra.microsoft.com", tenant)
+
+    @app.before_request
+    def require_token() -> Response | None:
+        if request.headers.get("Authorization", "") != f"Bearer {tenant.admin_token}":
+            return graph_error(
+                "InvalidAuthenticationToken", "Access token validation failure.", 401
+            )
+        return None
+
+    @app.errorhandler(AdminError)
+    def admin_error(error: AdminError) -> Response:
+        return graph_error(error.code, error.message, error.status)
+
+    @app.errorhandler(ClaimError)
+    def claim_error(error: ClaimError) -> Response:
+        return graph_error("InvalidClaim", str(error), 400)
+
+    def find(app_id: str) -> EnterpriseApp:
+        try:
+            return tenant.find_app(app_id)
+        except KeyError:
+            raise admin.not_found(app_id) from None
+
+    def data() -> dict[str, Any]:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise AdminError("BadRequest", "The request body must be a JSON object.")
+        return body
+
+    base = "/api/enterpriseApps/<app_id>"
+
+    @app.get(f"{base}/saml")
+    def get_saml(app_id: str) -> Response:
+        return jsonify(saml_json(tenant, find(app_id)))
+
+    @app.patch(f"{base}/saml/basic")
+    def patch_basic(app_id: str) -> Response:
+        target, body = find(app_id), data()
+        replies = body.get("replyUrls")
+        with tenant.lock:
+            admin.set_basic_saml_configuration(
+                tenant,
+                target,
+                identifiers=body.get("identifiers"),
+                reply_urls=None
+                if replies is None
+                else [
+                    ReplyUrl(r["url"], int(r.get("index", i)), bool(r.get("isDefault")))
+                    for i, r in enumerate(replies)
+                ],
+                sign_on_url=body.get("signOnUrl"),
+                relay_state=body.get("relayState"),
+                logout_url=body.get("logoutUrl"),
+            )
+        return jsonify(saml_json(tenant, target))
+
+    @app.post(f"{base}/saml/basic/metadata")
+    def upload_metadata(app_id: str) -> Response:
+        target = find(app_id)
+        admin.upload_sp_metadata(tenant, target, request.get_data())
+        return jsonify(saml_json(tenant, target))
+
+    @app.patch(f"{base}/saml/signing")
+    def patch_signing(app_id: str) -> Response:
+        target, body = find(app_id), data()
+        option = body.get("signingOption", target.signing_option)
+        algorithm = body.get("signingAlgorithm", target.signing_algorithm)
+        if option not in SIGNING_OPTIONS or algorithm not in SIGNING_ALGORITHMS:
+            raise AdminError(
+                "BadRequest",
+                f"signingOption must be one of {sorted(SIGNING_OPTIONS)}"
+                f" and signingAlgorithm one of {sorted(SIGNING_ALGORITHMS)}",
+            )
+        with tenant.lock:
+            target.signing_option, target.signing_algorithm = option, algorithm
+        return jsonify(saml_json(tenant, target))
+
+    @app.post(f"{base}/saml/certificates")
+    def new_certificate(app_id: str) -> tuple[Response, int]:
+        certificate = admin.add_signing_certificate(tenant, find(app_id))
+        return jsonify({**certificate_json(certificate), "active": certificate.active}), 201
+
+    def certificate(target: EnterpriseApp, thumbprint: str) -> SigningCertificate:
+        found = next((c for c in target.certificates if c.thumbprint == thumbprint.upper()), None)
+        if found is None:
+            raise admin.not_found(thumbprint)
+        return found
+
+    @app.post(f"{base}/saml/certificates/<thumbprint>/activate")
+    def activate(app_id: str, thumbprint: str) -> Response:
+        target = find(app_id)
+        certificate(target, thumbprint)
+        with tenant.lock:
+            target.activate_certificate(thumbprint)
+        return jsonify(saml_json(tenant, target))
+
+    @app.get(f"{base}/saml/certificates/<thumbprint>/<kind>")
+    def download(app_id: str, thumbprint: str, kind: str) -> Response:
+        """SAML Certificates downloads: Certificate (Base64), Certificate (Raw), Federation
+        Metadata XML."""
+        target = find(app_id)
+        chosen = certificate(target, thumbprint)
+        name = target.display_name.replace(" ", "")
+        if kind == "base64":
+            body, content_type, filename = (
+                chosen.download_base64().encode(),
+                "application/x-x509-ca-cert",
+                f"{name}.cer",
+            )
+        elif kind == "raw":
+            body, content_type, filename = chosen.der, "application/pkix-cert", f"{name}.cer"
+        elif kind == "metadata":
+            root = build_metadata(
+                tenant.tenant_id,
+                tenant.issuer,
+                tenant.login_base,
+                [chosen],
+                load_key(chosen.private_key_pem, chosen.pem),
+            )
+            body, content_type, filename = (
+                serialize_metadata(root, True),
+                "application/xml",
+                f"{name}.xml",
+            )
+        else:
+            raise admin.not_found(kind)
+        return Response(
+            body,
+            content_type=content_type,
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+
+    @app.put(f"{base}/saml/claims/nameid")
+    def put_name_id(app_id: str) -> Response:
+        target, body = find(app_id), data()
+        source = str(body.get("source", "user.userprincipalname"))
+        fmt = str(body.get("format", "emailAddress"))
+        fmt = NAMEID_FORMATS.get(fmt, fmt)
+        if fmt not in NAMEID_FORMATS.values():
+            raise ClaimError(f"Unknown name identifier format '{fmt}'.")
+        ClaimRule("nameidentifier-check", source).validate()  # the source must be real
+        with tenant.lock:
+            target.claims.name_id = NameIdRule(source, fmt)
+        return jsonify(saml_json(tenant, target))
+
+    @app.put(f"{base}/saml/claims/groups")
+    def put_groups(app_id: str) -> Response:
+        target, body = find(app_id), data()
+        kind = body.get("groups")
+        if kind not in GROUP_CLAIM_KINDS:
+            raise ClaimError(
+                f"groups must be one of {sorted(k for k in GROUP_CLAIM_KINDS if k)} or null"
+            )
+        with tenant.lock:
+            target.claims.groups = kind
+        return jsonify(saml_json(tenant, target))
+
+    @app.post(f"{base}/saml/claims")
+    def add_claim(app_id: str) -> tuple[Response, int]:
+        target = find(app_id)
+        rule = claim_from_json(data())
+        with tenant.lock:
+            target.claims.add(rule)
+        return jsonify(claim_json(rule)), 201
+
+    @app.put(f"{base}/saml/claims/<path:claim_type>")
+    def edit_claim(app_id: str, claim_type: str) -> Response:
+        target = find(app_id)
+        rule = claim_from_json(data())
+        with tenant.lock:
+            target.claims.replace(unquote(claim_type), rule)
+        return jsonify(claim_json(rule))
+
+    @app.delete(f"{base}/saml/claims/<path:claim_type>")
+    def remove_claim(app_id: str, claim_type: str) -> tuple[str, int]:
+        target = find(app_id)
+        with tenant.lock:
+            target.claims.remove(unquote(claim_type))
+        return "", 204
+
+    @app.patch(f"{base}/properties")
+    def patch_properties(app_id: str) -> Response:
+        target, body = find(app_id), data()
+        with tenant.lock:
+            if "assignmentRequired" in body:
+                target.assignment_required = bool(body["assignmentRequired"])
+            if "visibleToUsers" in body:
+                target.visible_to_users = bool(body["visibleToUsers"])
+        return jsonify(saml_json(tenant, target))
+
+    return app
