@@ -6,6 +6,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from typing import Any
 from urllib.parse import urlsplit
 
 
@@ -25,14 +26,35 @@ class Region:
 
 
 @dataclass(frozen=True)
+class Console:
+    """A vendor admin console page where SSO is configured; `fields` maps setting -> label."""
+
+    key: str
+    label: str
+    host: str
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class SsoProfile:
     modes: tuple[str, ...]
     fixed_identifier: bool
     regions: tuple[Region, ...]
     console_host: str
+    consoles: tuple[Console, ...] = ()
     email_attribute: str | None = None
     sp_metadata: bool = False
+    # How the SP finds its user: "name_id", "email_attribute" (mapped by the admin), "claim".
     user_lookup: str = "name_id"
+    user_claim: str | None = None
+    organization_claim: str | None = None
+    # How the admin gives the SP its IdP: "metadata" (upload) or "fields" (URLs + certificate).
+    idp_configuration: str = "metadata"
+    # The SP names itself in AuthnRequests with the app's Application ID (Genesys, tutorial 004).
+    relying_party_identifier: bool = False
+    logout_path: str | None = None
+    # Claims the gallery entry adds to the app's Attributes & Claims.
+    claims: tuple[dict[str, str], ...] = ()
 
     @property
     def idp_initiated_only(self) -> bool:
@@ -53,28 +75,33 @@ class GalleryApp:
     publisher: str
     tutorials: tuple[str, ...]
     sso: SsoProfile
-    brand_color: str = "#333"
     scim: dict[str, object] = field(default_factory=dict)
+    brand_color: str = "#333"
 
     def hosts(self) -> list[str]:
         """Every host name the vendor serves, as its tutorials write them."""
-        hosts = [self.sso.console_host, *(region.host for region in self.sso.regions)]
+        hosts = [self.sso.console_host, *(c.host for c in self.sso.consoles)]
+        hosts += [region.host for region in self.sso.regions]
         tenant_url = self.scim.get("tenant_url")
         if isinstance(tenant_url, str):
             hosts.append(urlsplit(tenant_url).hostname or "")
         return list(dict.fromkeys(host for host in hosts if host))
 
 
-def _parse(data: dict) -> GalleryApp:
+def _parse(data: dict[str, Any]) -> GalleryApp:
     sso = dict(data["sso"])
     regions = tuple(Region(**region) for region in sso.pop("regions"))
+    consoles = tuple(Console(**console) for console in sso.pop("consoles", []))
+    claims = tuple(dict(claim) for claim in sso.pop("claims", []))
     return GalleryApp(
         key=data["key"],
         name=data["name"],
         template_id=data["template_id"],
         publisher=data.get("publisher", data["name"]),
         tutorials=tuple(data.get("tutorials", ())),
-        sso=SsoProfile(modes=tuple(sso.pop("modes")), regions=regions, **sso),
+        sso=SsoProfile(
+            modes=tuple(sso.pop("modes")), regions=regions, consoles=consoles, claims=claims, **sso
+        ),
         scim=dict(data.get("scim", {})),
         brand_color=data.get("brand_color", "#333"),
     )

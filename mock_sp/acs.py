@@ -50,6 +50,8 @@ class AcsPolicy:
     entity_id: str
     acs_url: str
     idp: IdpSettings
+    # Other names the SP answers to in Audience (Genesys: spn:<Relying Party Identifier>).
+    extra_audiences: tuple[str, ...] = ()
     allow_unsolicited: bool = True
     # Which signatures satisfy the SP: the assertion's, the Response's, or either.
     required_signature: str = "either"
@@ -288,7 +290,7 @@ def validate_response(
         (a.text or "").strip()
         for a in conditions.iterfind(f"{{{SAML}}}AudienceRestriction/{{{SAML}}}Audience")
     ]
-    if policy.entity_id not in audiences:
+    if not {policy.entity_id, *policy.extra_audiences} & set(audiences):
         raise AcsRefusal(
             "audience", f"Audience {audiences} does not name this SP ({policy.entity_id})"
         )

@@ -1,4 +1,4 @@
-"""One vendor SP (a region of a vendor): its SSO settings, users, sessions and ACS rules; no Flask."""
+"""One vendor SP (a region of a vendor): SSO settings, users, sessions and its SAML rules; no Flask."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import threading
 from collections import deque
 from dataclasses import asdict, dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
+from uuid import uuid4
 
 from lxml import etree
 
@@ -15,9 +17,18 @@ from harness.clock import Clock
 from .acs import AcsPolicy, AcsRefusal, ReplayCache, SignedInAssertion, validate_response
 from .directory import VendorDirectory, VendorUser
 from .idp_settings import IdpSettings, parse_idp_metadata
+from .saml_messages import (
+    authn_request,
+    logout_request,
+    logout_response,
+    read_logout,
+    redirect_url,
+    request_id,
+)
 
 MD = "urn:oasis:names:tc:SAML:2.0:metadata"
 POST = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
+REDIRECT = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
 NAMEID_EMAIL = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
 
 
@@ -30,27 +41,34 @@ class SpSession:
 
 @dataclass
 class SsoSettings:
-    """The vendor console's SSO page."""
+    """What the vendor console's SSO page holds."""
 
     idp: IdpSettings | None = None
     email_attribute: str | None = None
     sso_enabled: bool = False
     allow_password_login: bool = True
+    relying_party_identifier: str | None = None
+    organization_name: str | None = None
 
 
 @dataclass
 class AcsEvent:
-    """One Response the ACS received and what it decided, for scenarios and reports."""
+    """One SAML message the SP received and what it decided, for scenarios and reports."""
 
     accepted: bool
     check: str | None
     detail: str
     user: str | None = None
     attributes: dict[str, list[str]] = field(default_factory=dict)
+    kind: str = "Response"
 
 
 class ServiceProvider:
-    """A vendor deployment with the gallery's identifier and reply URL for one region."""
+    """A vendor deployment with the gallery's identifier and reply URL for one region.
+
+    By default the NameID names the user (their userName, else their email); subclasses
+    registered in mock_sp.vendor.USER_LOOKUPS find users another way.
+    """
 
     def __init__(self, app: GalleryApp, region: Region, clock: Clock) -> None:
         self.app = app
@@ -61,13 +79,15 @@ class ServiceProvider:
 
     def reset(self) -> None:
         with self.lock:
-            self.settings = SsoSettings(email_attribute=None)
+            self.settings = SsoSettings()
             self.directory = VendorDirectory()
             self.replay_cache = ReplayCache()
             self.sessions: dict[str, SpSession] = {}
             self.outstanding_requests: set[str] = set()
+            self.outstanding_logouts: set[str] = set()
             self.events: deque[AcsEvent] = deque(maxlen=500)
 
+    # identity
     @property
     def entity_id(self) -> str:
         return self.region.identifier
@@ -76,6 +96,27 @@ class ServiceProvider:
     def acs_url(self) -> str:
         return self.region.reply_url
 
+    @property
+    def logout_url(self) -> str | None:
+        path = self.app.sso.logout_path
+        return f"https://{self.region.host}{path}" if path else None
+
+    @property
+    def issuer(self) -> str:
+        """The name this SP gives itself in AuthnRequests: Genesys uses the Relying Party
+        Identifier, which tutorial 004 sets to the app's Application ID."""
+        if self.app.sso.relying_party_identifier and self.settings.relying_party_identifier:
+            return self.settings.relying_party_identifier
+        return self.entity_id
+
+    def audiences(self) -> tuple[str, ...]:
+        """ENTRA-BEHAVIOUR §4: for an Issuer that is not a URI, Entra's Audience is spn:+Issuer."""
+        audiences = [self.entity_id]
+        if self.issuer != self.entity_id and not urlsplit(self.issuer).scheme:
+            audiences.append("spn:" + self.issuer)
+        return tuple(audiences)
+
+    # console
     def upload_idp_metadata(self, document: bytes) -> IdpSettings:
         """Console: upload the IdP's federation metadata; SSO General Information fills in."""
         idp = parse_idp_metadata(document)
@@ -83,24 +124,36 @@ class ServiceProvider:
             self.settings.idp = idp
         return idp
 
+    def save_idp_fields(self, idp: IdpSettings) -> None:
+        """Console: typed Login / Issuer / Logout URLs and the uploaded certificate, then Save.
+        Saving a complete configuration turns single sign-on on (8x8, Genesys consoles)."""
+        with self.lock:
+            self.settings.idp = idp
+            self.settings.sso_enabled = True
+
+    # SAML
     def policy(self) -> AcsPolicy:
         if self.settings.idp is None:
             raise AcsRefusal("not_configured", "single sign-on is not configured for this account")
+        audiences = self.audiences()
         return AcsPolicy(
-            entity_id=self.entity_id,
+            entity_id=audiences[0],
+            extra_audiences=audiences[1:],
             acs_url=self.acs_url,
             idp=self.settings.idp,
             allow_unsolicited="idp" in self.app.sso.modes,
         )
 
     def find_user(self, assertion: SignedInAssertion) -> VendorUser:
-        """The vendor user the assertion names: by default the NameID is the user's email."""
-        user = self.directory.find_by_email(assertion.name_id)
+        user = self.directory.find_by_login(assertion.name_id)
         if user is None:
             raise AcsRefusal("unknown_user", f"no {self.app.name} user {assertion.name_id}")
         return user
 
-    def consume(self, saml_response: str, relay_state: str | None) -> SpSession:
+    def record(self, event: AcsEvent) -> None:
+        self.events.append(event)
+
+    def consume(self, saml_response: str, relay_state: str | None) -> tuple[str, SpSession]:
         """The ACS: validate strictly, then the user must exist and be active."""
         try:
             with self.lock:
@@ -122,10 +175,103 @@ class ServiceProvider:
                     "inactive_user", f"the {self.app.name} user {user.email} is not active"
                 )
         except AcsRefusal as refusal:
-            self.events.append(AcsEvent(False, refusal.check, refusal.detail))
+            self.record(AcsEvent(False, refusal.check, refusal.detail))
             raise
-        self.events.append(AcsEvent(True, None, "signed in", user.email, assertion.attributes))
-        return SpSession(user, assertion, relay_state)
+        if assertion.in_response_to:
+            self.outstanding_requests.discard(assertion.in_response_to)
+        self.record(AcsEvent(True, None, "signed in", user.email, assertion.attributes))
+        session_id = uuid4().hex
+        session = SpSession(user, assertion, relay_state)
+        with self.lock:
+            self.sessions[session_id] = session
+        return session_id, session
+
+    def start_sign_on(self, relay_state: str | None = None) -> str:
+        """SP-initiated: an AuthnRequest to the IdP's sign-in URL (HTTP-Redirect)."""
+        if "sp" not in self.app.sso.modes:
+            raise AcsRefusal(
+                "idp_initiated_only",
+                f"{self.app.name} does not support SP-initiated sign-on; start "
+                "from Microsoft My Apps or the identity provider",
+            )
+        idp = self.settings.idp
+        if idp is None or not self.settings.sso_enabled:
+            raise AcsRefusal("not_configured", "single sign-on is not configured for this account")
+        identifier = request_id()
+        message = authn_request(
+            identifier, self.issuer, idp.sso_url, self.acs_url, self.clock.now()
+        )
+        with self.lock:
+            self.outstanding_requests.add(identifier)
+        return redirect_url(idp.sso_url, "SAMLRequest", message, relay_state)
+
+    def sign_out(self, session_id: str) -> str | None:
+        """Sign Out: end the session here and send a LogoutRequest to the IdP Logout URL."""
+        with self.lock:
+            session = self.sessions.pop(session_id, None)
+        idp = self.settings.idp
+        if session is None or idp is None or not idp.slo_url:
+            return None
+        identifier = request_id()
+        message = logout_request(
+            identifier,
+            self.entity_id,
+            idp.slo_url,
+            session.assertion.name_id,
+            session.assertion.name_id_format,
+            session.assertion.session_index,
+            self.clock.now(),
+        )
+        with self.lock:
+            self.outstanding_logouts.add(identifier)
+        return redirect_url(idp.slo_url, "SAMLRequest", message)
+
+    def receive_logout(self, saml_request: str | None, saml_response: str | None) -> str | None:
+        """The SP's logout endpoint: an IdP LogoutRequest ends the user's sessions here and is
+        answered with a LogoutResponse; a LogoutResponse completes our own Sign Out."""
+        message = read_logout(saml_request or saml_response or "")
+        idp = self.settings.idp
+        # ENTRA-BEHAVIOUR §6: Entra's LogoutResponse Issuer is https://login.microsoftonline.com/
+        # {tid}/, not its entity id; a careful SP accepts both for its configured IdP.
+        issuers = {idp.entity_id, idp.sso_url.removesuffix("saml2")} if idp else set()
+        if idp is None or message.issuer not in issuers:
+            self.record(
+                AcsEvent(
+                    False, "issuer", f"{message.kind} from {message.issuer}", kind=message.kind
+                )
+            )
+            raise AcsRefusal("issuer", f"{message.kind} from an unknown issuer {message.issuer}")
+        if message.kind == "LogoutResponse":
+            known = message.in_response_to in self.outstanding_logouts
+            self.outstanding_logouts.discard(message.in_response_to or "")
+            self.record(
+                AcsEvent(
+                    known,
+                    None if known else "in_response_to",
+                    f"LogoutResponse {message.status}",
+                    kind=message.kind,
+                )
+            )
+            return None
+        with self.lock:
+            ended = [
+                sid for sid, s in self.sessions.items() if s.assertion.name_id == message.name_id
+            ]
+            for sid in ended:
+                del self.sessions[sid]
+        self.record(
+            AcsEvent(
+                True,
+                None,
+                f"LogoutRequest ended {len(ended)} session(s)",
+                message.name_id,
+                kind=message.kind,
+            )
+        )
+        reply = logout_response(
+            request_id(), self.entity_id, idp.slo_url or idp.sso_url, message.id, self.clock.now()
+        )
+        return redirect_url(idp.slo_url or idp.sso_url, "SAMLResponse", reply)
 
     def sp_metadata(self) -> bytes:
         """Step 2 'Download': the SP metadata the admin uploads into Basic SAML Configuration."""
@@ -137,6 +283,10 @@ class ServiceProvider:
             WantAssertionsSigned="true",
             protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol",
         )
+        if self.logout_url:
+            etree.SubElement(
+                sp, f"{{{MD}}}SingleLogoutService", Binding=REDIRECT, Location=self.logout_url
+            )
         etree.SubElement(sp, f"{{{MD}}}NameIDFormat").text = NAMEID_EMAIL
         etree.SubElement(
             sp,
@@ -155,11 +305,17 @@ class ServiceProvider:
                 "region": self.region.key,
                 "entity_id": self.entity_id,
                 "acs_url": self.acs_url,
+                "sign_on_url": self.region.sign_on_url,
+                "logout_url": self.logout_url,
+                "issuer": self.issuer,
                 "idp": asdict(idp) if idp else None,
                 "email_attribute": self.settings.email_attribute,
                 "sso_enabled": self.settings.sso_enabled,
                 "allow_password_login": self.settings.allow_password_login,
+                "relying_party_identifier": self.settings.relying_party_identifier,
+                "organization_name": self.settings.organization_name,
                 "users": [u.as_dict() for u in self.directory.users.values()],
+                "sessions": len(self.sessions),
             }
 
 
@@ -178,4 +334,28 @@ class EmailAttributeSp(ServiceProvider):
         user = self.directory.find_by_email(values[0])
         if user is None:
             raise AcsRefusal("unknown_user", f"no {self.app.name} user with email {values[0]}")
+        return user
+
+
+class ClaimSp(ServiceProvider):
+    """Genesys Cloud: the `Email` claim names an existing person and `OrganizationName` must be
+    the organization's name (tutorial 004)."""
+
+    def find_user(self, assertion: SignedInAssertion) -> VendorUser:
+        claim = self.app.sso.user_claim or "Email"
+        emails = assertion.attributes.get(claim, [])
+        if not emails:
+            raise AcsRefusal("missing_attribute", f"the Response has no {claim} claim")
+        organization_claim = self.app.sso.organization_claim
+        if organization_claim:
+            organization = assertion.attributes.get(organization_claim, [None])[0]
+            if organization != self.settings.organization_name:
+                raise AcsRefusal(
+                    "organization",
+                    f"{organization_claim} {organization!r} is not this organization "
+                    f"({self.settings.organization_name!r})",
+                )
+        user = self.directory.find_by_email(emails[0])
+        if user is None:
+            raise AcsRefusal("unknown_user", f"no {self.app.name} person with email {emails[0]}")
         return user

@@ -5,12 +5,13 @@ from __future__ import annotations
 from gallery import GalleryApp
 from harness.clock import Clock
 
-from .service_provider import EmailAttributeSp, ServiceProvider
+from .service_provider import ClaimSp, EmailAttributeSp, ServiceProvider
 
 # gallery `sso.user_lookup` -> the SP class that finds the signed-in user that way.
 USER_LOOKUPS: dict[str, type[ServiceProvider]] = {
     "name_id": ServiceProvider,
     "email_attribute": EmailAttributeSp,
+    "claim": ClaimSp,
 }
 
 

@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
-from uuid import uuid4
 
 from flask import Flask, abort, jsonify, make_response, redirect, render_template, request
 from werkzeug.wrappers import Response
@@ -16,7 +15,7 @@ from harness.control import create_control_app
 
 from ..acs import AcsRefusal
 from ..directory import VendorUser
-from ..idp_settings import MetadataError
+from ..idp_settings import IdpSettings, MetadataError, certificate_from_upload
 from ..service_provider import ServiceProvider
 from ..vendor import Vendor
 
@@ -51,14 +50,11 @@ def create_sso_app(vendor: Vendor, sp: ServiceProvider) -> Flask:
     @app.post(acs_path)
     def assertion_consumer_service() -> Response:
         try:
-            session = sp.consume(
+            session_id, _ = sp.consume(
                 request.form.get("SAMLResponse", ""), request.form.get("RelayState")
             )
         except AcsRefusal as refusal:
             return page("refused.html", 403, refusal=refusal)
-        session_id = uuid4().hex
-        with sp.lock:
-            sp.sessions[session_id] = session
         response = redirect("/app")
         response.set_cookie(SESSION_COOKIE, session_id, secure=True, httponly=True)
         return response
@@ -77,22 +73,43 @@ def create_sso_app(vendor: Vendor, sp: ServiceProvider) -> Flask:
             "signed": session.assertion.signed,
             "algorithm": session.assertion.algorithm,
             "relay_state": session.relay_state,
+            "in_response_to": session.assertion.in_response_to,
         }
         return page("signed_in.html", session=session, machine=machine)
 
     @app.get("/")
     def sign_on() -> Response:
-        if "sp" not in vendor.app.sso.modes:
-            # Tutorial 000: "RingCentral supports IDP initiated SSO" only.
-            return page(
-                "message.html",
-                400,
-                message=(
-                    f"{vendor.app.name} does not support SP-initiated sign-on. Start single sign-on "
-                    "from Microsoft My Apps or the identity provider."
-                ),
-            )
-        return page("message.html", 501, message="SP-initiated sign-on is not available yet.")
+        """The Sign-on URL: SP-initiated sign-on starts here (tutorials 002, 004)."""
+        try:
+            return redirect(sp.start_sign_on(request.args.get("RelayState")))
+        except AcsRefusal as refusal:
+            return page("message.html", 400, message=refusal.detail)
+
+    @app.get("/logout")
+    def sign_out() -> Response:
+        target = sp.sign_out(request.cookies.get(SESSION_COOKIE, ""))
+        response = (
+            redirect(target) if target else page("message.html", 200, message="You are signed out.")
+        )
+        response.delete_cookie(SESSION_COOKIE)
+        return response
+
+    if sp.logout_url:
+
+        @app.get(urlsplit(sp.logout_url).path)
+        def single_logout() -> Response:
+            try:
+                target = sp.receive_logout(
+                    request.args.get("SAMLRequest"), request.args.get("SAMLResponse")
+                )
+            except (AcsRefusal, ValueError) as error:
+                refusal = (
+                    error if isinstance(error, AcsRefusal) else AcsRefusal("malformed", str(error))
+                )
+                return page("refused.html", 400, refusal=refusal)
+            if target:
+                return redirect(target)
+            return page("message.html", 200, message="You are signed out.")
 
     return app
 
@@ -127,12 +144,37 @@ def create_console_app(vendor: Vendor) -> Flask:
             return _abort_json(400, str(error))
         return jsonify(asdict(idp))
 
+    @app.put("/api/sso/<region>/idp")
+    def save_idp(region: str) -> Response:
+        """8x8 and Genesys consoles: typed IdP URLs and an uploaded certificate, then Save."""
+        sp = region_sp(region)
+        body = request.get_json(force=True)
+        missing = [k for k in ("entity_id", "sso_url", "certificate") if not body.get(k)]
+        if missing:
+            return _abort_json(400, f"required: {', '.join(missing)}")
+        try:
+            certificate = certificate_from_upload(str(body["certificate"]).encode())
+        except ValueError as error:
+            return _abort_json(400, f"the certificate is not valid: {error}")
+        sp.save_idp_fields(
+            IdpSettings(
+                body["entity_id"], body["sso_url"], body.get("slo_url") or None, [certificate]
+            )
+        )
+        return jsonify(sp.describe())
+
     @app.put("/api/sso/<region>/settings")
     def save_settings(region: str) -> Response:
         sp = region_sp(region)
         body = request.get_json(force=True)
         with sp.lock:
-            for name in ("email_attribute", "sso_enabled", "allow_password_login"):
+            for name in (
+                "email_attribute",
+                "sso_enabled",
+                "allow_password_login",
+                "relying_party_identifier",
+                "organization_name",
+            ):
                 if name in body:
                     setattr(sp.settings, name, body[name])
         return jsonify(sp.describe())
@@ -152,6 +194,7 @@ def create_console_app(vendor: Vendor) -> Flask:
                         email=body["email"],
                         display_name=body.get("display_name", ""),
                         active=bool(body.get("active", True)),
+                        user_name=body.get("user_name"),
                     )
                 )
         except (KeyError, ValueError) as error:
@@ -173,7 +216,9 @@ def create_vendor_web(vendor: Vendor, enable_control: bool = True) -> VendorWeb:
     by_host: dict[str, Any] = {
         sp.region.host: create_sso_app(vendor, sp) for sp in vendor.sps.values()
     }
-    by_host[vendor.app.sso.console_host] = create_console_app(vendor)
+    console = create_console_app(vendor)
+    for host in {vendor.app.sso.console_host, *(c.host for c in vendor.app.sso.consoles)}:
+        by_host[host] = console
     control = create_control_app(vendor.app.key, vendor.clock, vendor.reset, enable_control)
 
     @control.get("/_mock/acs-log")
