@@ -9,7 +9,10 @@ import sys
 import threading
 from pathlib import Path
 
-SERVICES = ["tenant", "ringcentral"]
+from gallery import load_gallery
+
+# One service per mock, as docker-compose runs them: the tenant, then each gallery vendor.
+SERVICES = ["tenant", *load_gallery()]
 
 
 def _parse_ports(text: str | None) -> dict[str, int]:

@@ -1,4 +1,5 @@
-"""docker-compose.yml is valid and healthchecked (no engine needed for `docker-compose config`)."""
+"""docker-compose.yml is valid, healthchecked, and names every mock and host the code serves
+(no engine needed for `docker-compose config`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from harness.cli import SERVICES
+from harness.stack import Stack
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,9 +25,13 @@ def test_compose_file_is_valid_with_healthchecked_dependencies() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    config = yaml.safe_load(result.stdout)
-    services = config["services"]
-    for name in ("tenant", "ringcentral"):
-        assert "healthz" in " ".join(services[name]["healthcheck"]["test"])
-    assert services["ringcentral"]["depends_on"]["tenant"]["condition"] == "service_healthy"
-    assert "login.microsoftonline.com" in services["tenant"]["networks"]["default"]["aliases"]
+    services = yaml.safe_load(result.stdout)["services"]
+    hosts_by_service = {name: sorted(d.by_host) for name, d in Stack().services().items()}
+    assert sorted(hosts_by_service) == sorted(SERVICES)
+    for name in SERVICES:
+        service = services[name]
+        assert "healthz" in " ".join(service["healthcheck"]["test"])
+        assert service["command"][:3] == ["entra-harness", "serve", name]
+        assert sorted(service["networks"]["default"]["aliases"]) == hosts_by_service[name]
+        if name != "tenant":
+            assert service["depends_on"]["tenant"]["condition"] == "service_healthy"
