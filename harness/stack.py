@@ -95,6 +95,7 @@ class Stack:
         for server in self.servers.values():
             server.stop()
         self.servers.clear()
+        self.ca.remove()
 
     def reset(self) -> None:
         """Before each scenario: fresh tenant, fresh vendors, a running clock."""

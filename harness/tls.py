@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import shutil
 import ssl
 import tempfile
 from functools import cached_property
@@ -23,6 +24,7 @@ class TestCertificateAuthority:
 
     def __init__(self, hosts: list[str], directory: Path | None = None) -> None:
         self.hosts = sorted(set(hosts) | {"localhost", "127.0.0.1"})
+        self.temporary = directory is None
         self.directory = directory or Path(tempfile.mkdtemp(prefix="entra-harness-ca-"))
         self.directory.mkdir(parents=True, exist_ok=True)
         self.ca_path = self.directory / "ca.pem"
@@ -40,6 +42,11 @@ class TestCertificateAuthority:
             leaf.cert_chain_pems[0].write_to_path(str(self.cert_path))
             leaf.private_key_pem.write_to_path(str(self.key_path))
             names_path.write_text(wanted)
+
+    def remove(self) -> None:
+        """Delete the files if this CA made its own temporary directory."""
+        if self.temporary:
+            shutil.rmtree(self.directory, ignore_errors=True)
 
     def server_context(self) -> ssl.SSLContext:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

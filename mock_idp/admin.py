@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Literal
 
 from .certificates import DEFAULT_LIFETIME, SigningCertificate
+from .claims import ClaimRule
 from .directory import DirectoryConflict, Group, GroupNotFound, User, UserNotFound
 from .enterprise_apps import AppRole, Assignment, EnterpriseApp, ReplyUrl
 from .sp_metadata import SpMetadata, SpMetadataError, parse_sp_metadata
@@ -147,6 +148,11 @@ def add_gallery_app(tenant: Tenant, template_id: str, display_name: str | None) 
                 "it has a fixed identifier and can be added only once.",
             )
         app = EnterpriseApp(display_name=display_name or template.name, gallery_key=template.key)
+        # Tutorial 004: the gallery entry pre-populates the claims the vendor expects.
+        for claim in template.sso.claims:
+            constant = claim.get("constant")
+            app.claims.add(ClaimRule(claim["name"], constant or claim["source"],
+                                     claim.get("namespace"), constant=constant is not None))
         tenant.apps[app.object_id] = app
         return app
 
