@@ -151,8 +151,14 @@ def add_gallery_app(tenant: Tenant, template_id: str, display_name: str | None) 
         # Tutorial 004: the gallery entry pre-populates the claims the vendor expects.
         for claim in template.sso.claims:
             constant = claim.get("constant")
-            app.claims.add(ClaimRule(claim["name"], constant or claim["source"],
-                                     claim.get("namespace"), constant=constant is not None))
+            app.claims.add(
+                ClaimRule(
+                    claim["name"],
+                    constant or claim["source"],
+                    claim.get("namespace"),
+                    constant=constant is not None,
+                )
+            )
         tenant.apps[app.object_id] = app
         return app
 
