@@ -1,14 +1,19 @@
-"""Serving mocks over HTTPS on local ports in threads, each dispatching by Host header."""
+"""Serving mocks over HTTPS on local ports in threads, each dispatching by Host header.
+
+cheroot (CherryPy's WSGI server) keeps connections alive over TLS; werkzeug's development
+server closes every connection, which costs a TLS handshake per request (12 ms against 0.5 ms
+here), on every redirect of every browser sign-in.
+"""
 
 from __future__ import annotations
 
-import logging
-import ssl
 import threading
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from cheroot import wsgi
+from cheroot.ssl.builtin import BuiltinSSLAdapter
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -18,7 +23,7 @@ class HostDispatcher:
 
     def __init__(
         self, by_host: dict[str, WSGIApp], control: WSGIApp, default: WSGIApp | None = None
-    ):
+    ) -> None:
         self.by_host = by_host
         self.control = control
         self.default = default
@@ -41,11 +46,6 @@ class HostDispatcher:
         return app(environ, start_response)
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args: Any, **kwargs: Any) -> None:  # request logs are the mocks' job
-        pass
-
-
 class ServedApp:
     """One WSGI app on 127.0.0.1 (port 0 picks a free port), served by a daemon thread."""
 
@@ -53,33 +53,27 @@ class ServedApp:
         self,
         name: str,
         app: WSGIApp,
-        ssl_context: ssl.SSLContext | None,
+        tls: tuple[Path, Path] | None,
         host: str = "127.0.0.1",
         port: int = 0,
+        threads: int = 16,
     ) -> None:
         self.name = name
-        self.server: BaseWSGIServer = make_server(
-            host,
-            port,
-            app,
-            threaded=True,
-            ssl_context=ssl_context,
-            request_handler=_QuietHandler,
-        )
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, name=f"serve-{name}", daemon=True
-        )
+        self.server = wsgi.Server((host, port), app, numthreads=threads, server_name=name)
+        if tls is not None:
+            certificate, key = tls
+            self.server.ssl_adapter = BuiltinSSLAdapter(str(certificate), str(key))
+        self.server.prepare()  # binds now, so the port is known before start()
+        self.thread = threading.Thread(target=self.server.serve, name=f"serve-{name}", daemon=True)
 
     @property
     def port(self) -> int:
-        return self.server.server_port
+        return int(self.server.bind_addr[1])
 
     def start(self) -> ServedApp:
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self.thread.start()
         return self
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.stop()
         self.thread.join(timeout=5)

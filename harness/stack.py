@@ -63,12 +63,12 @@ class Stack:
         bind: str = "127.0.0.1",
     ) -> Stack:
         """Serve each mock (or `only` those) on its port from `ports`, else a free one."""
-        context = self.ca.server_context()
+        tls = (self.ca.cert_path, self.ca.key_path)
         for name, dispatcher in self.services().items():
             if only is not None and name not in only:
                 continue
             port = (ports or {}).get(name, 0)
-            server = ServedApp(name, dispatcher, context, host=bind, port=port).start()
+            server = ServedApp(name, dispatcher, tls, host=bind, port=port).start()
             self.servers[name] = server
             self.host_map.add(list(dispatcher.by_host), server.port)
         self.wait_healthy()

@@ -48,11 +48,6 @@ class TestCertificateAuthority:
         if self.temporary:
             shutil.rmtree(self.directory, ignore_errors=True)
 
-    def server_context(self) -> ssl.SSLContext:
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(self.cert_path, self.key_path)
-        return context
-
     def client_context(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=str(self.ca_path))
 
