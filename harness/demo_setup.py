@@ -5,8 +5,7 @@ from __future__ import annotations
 from .people import b_simon
 from .session import Harness
 from .stack import DEMO_PASSWORD
-
-EMAIL_CLAIM = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"
+from .vendor_setup import configure_vendor_sso, create_vendor_user
 
 
 def set_up_ringcentral_tutorial(harness: Harness) -> dict[str, str]:
@@ -18,12 +17,8 @@ def set_up_ringcentral_tutorial(harness: Harness) -> dict[str, str]:
     app = harness.admin.add_gallery_app("RingCentral")
     harness.admin.configure_saml(app, [region.identifier], [region.reply_url])
     harness.admin.assign(app, user["id"])
-    console = harness.console("RingCentral")
-    console.upload_idp_metadata(region.key, harness.admin.app_federation_metadata(app))
-    console.save_sso_settings(
-        region.key, email_attribute=EMAIL_CLAIM, sso_enabled=True, allow_password_login=True
-    )
-    console.create_user(region.key, person.email.lower(), person.properties["displayName"])
+    configure_vendor_sso(harness, "RingCentral", region.key, app)
+    create_vendor_user(harness, "RingCentral", region.key, person)
     return {
         "My Apps": "https://myapps.microsoft.com/",
         "RingCentral user access URL": harness.stack.tenant.user_access_url(

@@ -9,7 +9,7 @@ import httpx
 from gallery import GalleryApp
 
 from .stack import Stack
-from .tenant_admin import TenantAdmin
+from .tenant_admin import AdminCenter, TenantAdmin
 from .vendor_console import VendorConsole
 
 TENANT_CONTROL = "https://login.microsoftonline.com/_mock"
@@ -21,6 +21,7 @@ class Harness:
         self.http = client
         self.tenant_id = stack.tenant.tenant_id
         self.admin = TenantAdmin(client, stack.tenant.admin_token, self.tenant_id)
+        self.admin_center = AdminCenter(client, stack.tenant.admin_token)
 
     def gallery_app(self, name: str) -> GalleryApp:
         for vendor in self.stack.vendors.values():
@@ -47,7 +48,7 @@ class Harness:
 
     def acs_log(self, name: str) -> dict[str, list[dict[str, Any]]]:
         """What the vendor's ACS accepted or refused, per region."""
-        host = self.gallery_app(name).sso.console_host
+        host = self.gallery_app(name).sso.regions[0].host
         return self._control(f"https://{host}/_mock/acs-log")
 
     def clock(self, **change: Any) -> dict[str, Any]:

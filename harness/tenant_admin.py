@@ -124,3 +124,72 @@ class TenantAdmin:
         response = self.client.get(self.app_federation_metadata_url(app))
         response.raise_for_status()
         return response.content
+
+
+class AdminCenter:
+    """The admin center's settings that Graph does not expose (SAML signing, Attributes & Claims,
+    certificates, metadata upload), through the tenant's entra.microsoft.com API."""
+
+    def __init__(self, client: httpx.Client, token: str) -> None:
+        self.client = client
+        self.base = "https://entra.microsoft.com/api/enterpriseApps"
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def call(self, method: str, app: AppHandle, path: str = "", **kwargs: Any) -> httpx.Response:
+        headers = {**self.headers, **kwargs.pop("headers", {})}
+        response = self.client.request(
+            method, f"{self.base}/{app.app_id}{path}", headers=headers, **kwargs
+        )
+        if response.status_code >= 400:
+            raise GraphError(response)
+        return response
+
+    def saml(self, app: AppHandle) -> dict[str, Any]:
+        """The "Set up Single Sign-On with SAML" page as data."""
+        return self.call("GET", app, "/saml").json()
+
+    def set_basic(self, app: AppHandle, **settings: Any) -> dict[str, Any]:
+        return self.call("PATCH", app, "/saml/basic", json=settings).json()
+
+    def upload_sp_metadata(self, app: AppHandle, metadata: bytes) -> dict[str, Any]:
+        return self.call("POST", app, "/saml/basic/metadata", content=metadata).json()
+
+    def set_signing(
+        self, app: AppHandle, option: str | None = None, algorithm: str | None = None
+    ) -> dict[str, Any]:
+        body = {k: v for k, v in (("signingOption", option), ("signingAlgorithm", algorithm)) if v}
+        return self.call("PATCH", app, "/saml/signing", json=body).json()
+
+    def add_certificate(self, app: AppHandle) -> dict[str, Any]:
+        return self.call("POST", app, "/saml/certificates").json()
+
+    def activate_certificate(self, app: AppHandle, thumbprint: str) -> dict[str, Any]:
+        return self.call("POST", app, f"/saml/certificates/{thumbprint}/activate").json()
+
+    def download_certificate(self, app: AppHandle, thumbprint: str, kind: str) -> bytes:
+        """kind: "base64" (Certificate (Base64)), "raw" (Certificate (Raw)) or "metadata"."""
+        return self.call("GET", app, f"/saml/certificates/{thumbprint}/{kind}").content
+
+    def active_certificate(self, app: AppHandle) -> dict[str, Any]:
+        certificates = self.saml(app)["samlSigningCertificate"]["certificates"]
+        return next(c for c in certificates if c["active"])
+
+    def add_claim(self, app: AppHandle, **claim: Any) -> dict[str, Any]:
+        return self.call("POST", app, "/saml/claims", json=claim).json()
+
+    def edit_claim(self, app: AppHandle, claim_type: str, **claim: Any) -> dict[str, Any]:
+        return self.call("PUT", app, f"/saml/claims/{claim_type}", json=claim).json()
+
+    def remove_claim(self, app: AppHandle, claim_type: str) -> None:
+        self.call("DELETE", app, f"/saml/claims/{claim_type}")
+
+    def set_name_id(self, app: AppHandle, source: str, format: str) -> dict[str, Any]:
+        return self.call(
+            "PUT", app, "/saml/claims/nameid", json={"source": source, "format": format}
+        ).json()
+
+    def set_groups_claim(self, app: AppHandle, groups: str | None) -> dict[str, Any]:
+        return self.call("PUT", app, "/saml/claims/groups", json={"groups": groups}).json()
+
+    def set_properties(self, app: AppHandle, **properties: Any) -> dict[str, Any]:
+        return self.call("PATCH", app, "/properties", json=properties).json()

@@ -41,11 +41,22 @@ class VendorConsole:
     def sp_metadata(self, region: str) -> bytes:
         return self._call("GET", f"/sso/{region}/sp-metadata")
 
+    def save_idp(self, region: str, **idp: Any) -> dict[str, Any]:
+        """Typed IdP settings: entity_id, sso_url, slo_url, certificate (PEM or base64)."""
+        return self._call("PUT", f"/sso/{region}/idp", json=idp)
+
     def create_user(
-        self, region: str, email: str, display_name: str = "", active: bool = True
+        self,
+        region: str,
+        email: str,
+        display_name: str = "",
+        active: bool = True,
+        user_name: str | None = None,
     ) -> dict[str, Any]:
-        return self._call(
-            "POST",
-            f"/users/{region}",
-            json={"email": email, "display_name": display_name, "active": active},
-        )
+        body = {
+            "email": email,
+            "display_name": display_name,
+            "active": active,
+            "user_name": user_name,
+        }
+        return self._call("POST", f"/users/{region}", json=body)

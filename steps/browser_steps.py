@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pytest_bdd import parsers, when
+from pytest_bdd import parsers, then, when
 
 from harness.session import Harness
 
@@ -32,3 +32,15 @@ def select_tile(entra_page, harness: Harness, scenario_state: Scenario, app: str
     tile = entra_page.locator(f".tile[data-app-id='{scenario_state.app(app).app_id}']")
     tile.click()
     entra_page.wait_for_load_state("load")
+
+
+@when(parsers.parse("she opens the {app} sign-on page"))
+def open_sign_on_page(entra_page, harness: Harness, scenario_state: Scenario, app: str) -> None:  # type: ignore[no-untyped-def]
+    """The vendor's Sign-on URL, or its site root where the tutorial gives none."""
+    region = harness.gallery_app(app).sso.region(scenario_state.regions[app])
+    entra_page.goto(region.sign_on_url or f"https://{region.host}/")
+
+
+@then(parsers.parse('{app} says "{text}"'))
+def vendor_says(entra_page, app: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert text in entra_page.locator("#message").text_content()

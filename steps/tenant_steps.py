@@ -1,12 +1,14 @@
-"""Steps that set up the simulated tenant through its Graph API, as an admin script would."""
+"""Steps that set up the simulated tenant through its Graph and admin center APIs."""
 
 from __future__ import annotations
 
-from pytest_bdd import given, parsers
+import pytest
+from pytest_bdd import given, parsers, then, when
 
 from harness.people import b_simon
 from harness.session import Harness
 from harness.stack import DEMO_PASSWORD
+from harness.tenant_admin import GraphError
 
 from .world import Scenario
 
@@ -19,6 +21,26 @@ def tenant_has_b_simon(harness: Harness, scenario_state: Scenario) -> None:
     scenario_state.user_ids[person.key] = created["id"]
 
 
+def add_app(
+    harness: Harness,
+    scenario_state: Scenario,
+    app: str,
+    identifier: str,
+    reply_url: str,
+    sign_on_url: str | None = None,
+) -> None:
+    handle = harness.admin.add_gallery_app(app)
+    harness.admin.configure_saml(handle, [identifier], [reply_url])
+    if sign_on_url:
+        harness.admin_center.set_basic(handle, signOnUrl=sign_on_url)
+    scenario_state.apps[app] = handle
+    scenario_state.regions[app] = next(
+        region.key
+        for region in harness.gallery_app(app).sso.regions
+        if region.identifier == identifier
+    )
+
+
 @given(
     parsers.parse(
         '{app} is added from the gallery with Identifier "{identifier}" and Reply URL "{reply_url}"'
@@ -27,14 +49,39 @@ def tenant_has_b_simon(harness: Harness, scenario_state: Scenario) -> None:
 def add_gallery_app(
     harness: Harness, scenario_state: Scenario, app: str, identifier: str, reply_url: str
 ) -> None:
-    handle = harness.admin.add_gallery_app(app)
-    harness.admin.configure_saml(handle, [identifier], [reply_url])
-    scenario_state.apps[app] = handle
-    scenario_state.regions[app] = next(
-        region.key
-        for region in harness.gallery_app(app).sso.regions
-        if region.identifier == identifier
-    )
+    add_app(harness, scenario_state, app, identifier, reply_url)
+
+
+@given(parsers.parse('{app} is added from the gallery for its "{region}" region'))
+def add_gallery_app_for_region(
+    harness: Harness, scenario_state: Scenario, app: str, region: str
+) -> None:
+    """IdP-initiated mode: Identifier and Reply URL from the tutorial's table for the region."""
+    chosen = harness.gallery_app(app).sso.region(region)
+    add_app(harness, scenario_state, app, chosen.identifier, chosen.reply_url)
+
+
+@given(parsers.parse('{app} is added from the gallery in SP mode for its "{region}" region'))
+def add_gallery_app_sp_mode(
+    harness: Harness, scenario_state: Scenario, app: str, region: str
+) -> None:
+    """SP-initiated mode: the tutorial's "Set additional URLs" adds the Sign-on URL."""
+    chosen = harness.gallery_app(app).sso.region(region)
+    add_app(harness, scenario_state, app, chosen.identifier, chosen.reply_url, chosen.sign_on_url)
+
+
+@when(
+    parsers.parse("the admin adds {app} from the gallery a second time"), target_fixture="refusal"
+)
+def add_second_time(harness: Harness, app: str) -> GraphError:
+    with pytest.raises(GraphError) as refused:
+        harness.admin.add_gallery_app(app, f"{app} (2)")
+    return refused.value
+
+
+@then(parsers.parse('the tenant refuses with "{text}"'))
+def tenant_refuses(refusal: GraphError, text: str) -> None:
+    assert refusal.status == 400 and text in str(refusal)
 
 
 @given(parsers.parse("{name} is assigned to {app}"))
@@ -45,3 +92,10 @@ def assign(harness: Harness, scenario_state: Scenario, name: str, app: str) -> N
 @given("the tenant's next Response is signed with a different key")
 def next_response_other_key(harness: Harness) -> None:
     harness.next_response(signing="other_key")
+
+
+@given(parsers.parse('the {claim} claim of {app} is the constant "{value}"'))
+def claim_constant(
+    harness: Harness, scenario_state: Scenario, claim: str, app: str, value: str
+) -> None:
+    harness.admin_center.edit_claim(scenario_state.app(app), claim, name=claim, constant=value)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from pytest_bdd import given, parsers, then
 
 from harness.session import Harness
+from harness.vendor_setup import configure_vendor_sso, create_vendor_user
 
 from .world import Scenario
 
@@ -31,8 +33,24 @@ def enable_sso(harness: Harness, scenario_state: Scenario, app: str, vendor: str
     )
 
 
+@given(parsers.parse('the {app} organization is named "{organization}"'))
+def organization_name(scenario_state: Scenario, app: str, organization: str) -> None:
+    scenario_state.notes["organization"] = organization
+
+
+@given(parsers.parse("{app} is configured as its tutorial says"))
+def configure_as_tutorial(harness: Harness, scenario_state: Scenario, app: str) -> None:
+    configure_vendor_sso(
+        harness,
+        app,
+        scenario_state.regions[app],
+        scenario_state.app(app),
+        organization=scenario_state.notes.get("organization"),
+    )
+
+
 @given(parsers.parse('{name} exists and is active in {app} as "{email}"'))
-def vendor_user(
+def vendor_user_as(
     harness: Harness, scenario_state: Scenario, name: str, app: str, email: str
 ) -> None:
     person = scenario_state.person(name)
@@ -41,20 +59,25 @@ def vendor_user(
     )
 
 
+@given(parsers.parse("{name} exists and is active in {app}"))
+def vendor_user(harness: Harness, scenario_state: Scenario, name: str, app: str) -> None:
+    create_vendor_user(harness, app, scenario_state.regions[app], scenario_state.person(name))
+
+
 def region_host(harness: Harness, scenario_state: Scenario, app: str) -> str:
     """The host of the vendor deployment (region) this scenario configured."""
     return harness.gallery_app(app).sso.region(scenario_state.regions[app]).host
 
 
-def saml_session(page) -> dict:  # type: ignore[no-untyped-def]
+def saml_session(page: Any) -> dict[str, Any]:
     """The vendor page's machine-readable block: who is signed in, with which attributes."""
     return json.loads(page.locator("#saml-session").text_content())
 
 
 @then(parsers.parse('{app} shows her signed in as "{email}"'))
 def shows_signed_in(
-    entra_page, harness: Harness, scenario_state: Scenario, app: str, email: str
-) -> None:  # type: ignore[no-untyped-def]
+    entra_page: Any, harness: Harness, scenario_state: Scenario, app: str, email: str
+) -> None:
     entra_page.wait_for_url(f"https://{region_host(harness, scenario_state, app)}/app")
     assert entra_page.locator("#signed-in-user").text_content() == email
     session = saml_session(entra_page)
@@ -64,16 +87,23 @@ def shows_signed_in(
 
 @then(parsers.parse("{app} received her email in the mapped attribute"))
 def received_email_attribute(
-    entra_page, harness: Harness, scenario_state: Scenario, app: str
-) -> None:  # type: ignore[no-untyped-def]
+    entra_page: Any, harness: Harness, scenario_state: Scenario, app: str
+) -> None:
     settings = harness.console(app).sso_settings(scenario_state.regions[app])
     attributes = saml_session(entra_page)["attributes"]
     person = next(iter(scenario_state.people.values()))
     assert attributes[settings["email_attribute"]] == [person.email]
 
 
+@then(parsers.parse('{app} received the claim "{claim}" with "{value}"'))
+def received_claim(entra_page: Any, app: str, claim: str, value: str) -> None:
+    assert saml_session(entra_page)["attributes"].get(claim) == [value]
+
+
 @then(parsers.parse("{app} refuses the sign-in because the {check} check failed"))
-def refuses(entra_page, harness: Harness, scenario_state: Scenario, app: str, check: str) -> None:  # type: ignore[no-untyped-def]
+def refuses(
+    entra_page: Any, harness: Harness, scenario_state: Scenario, app: str, check: str
+) -> None:
     entra_page.wait_for_selector("#refusal-check")
     assert entra_page.locator("#refusal-check").text_content() == check
     events = harness.acs_log(app)[scenario_state.regions[app]]
@@ -81,7 +111,7 @@ def refuses(entra_page, harness: Harness, scenario_state: Scenario, app: str, ch
 
 
 @then(parsers.parse("she is not signed in to {app}"))
-def not_signed_in(entra_page, harness: Harness, scenario_state: Scenario, app: str) -> None:  # type: ignore[no-untyped-def]
+def not_signed_in(entra_page: Any, harness: Harness, scenario_state: Scenario, app: str) -> None:
     assert saml_session(entra_page)["signed_in"] is False
     # A fresh tab of the same browser: no vendor session cookie was ever set.
     probe = entra_page.context.new_page()

@@ -1,0 +1,21 @@
+@vendor_8x8 @sso
+Feature: 8x8 single sign-on with Microsoft Entra ID (tutorial 002)
+  8x8 supports SP- and IdP-initiated sign-on; its Identifier is fixed, so the app can be added
+  to a tenant once. The NameID must be the 8x8 userName.
+
+  @browser
+  Scenario: B.Simon signs in to 8x8 from My Apps
+    Given the tenant has the user B.Simon
+    And 8x8 is added from the gallery for its "global" region
+    And B.Simon is assigned to 8x8
+    And 8x8 is configured as its tutorial says
+    And B.Simon exists and is active in 8x8
+    When B.Simon signs in to My Apps
+    And she selects the 8x8 tile
+    Then 8x8 shows her signed in as "b.simon@contoso.com"
+
+  @negative
+  Scenario: 8x8 can be added to a tenant only once
+    Given 8x8 is added from the gallery for its "global" region
+    When the admin adds 8x8 from the gallery a second time
+    Then the tenant refuses with "can be added only once"
