@@ -191,5 +191,10 @@ class AdminCenter:
     def set_groups_claim(self, app: AppHandle, groups: str | None) -> dict[str, Any]:
         return self.call("PUT", app, "/saml/claims/groups", json={"groups": groups}).json()
 
+    def set_token_encryption(self, app: AppHandle, certificate_pem: str | None) -> dict[str, Any]:
+        return self.call(
+            "PUT", app, "/saml/encryption", json={"certificate": certificate_pem}
+        ).json()
+
     def set_properties(self, app: AppHandle, **properties: Any) -> dict[str, Any]:
         return self.call("PATCH", app, "/properties", json=properties).json()

@@ -38,6 +38,9 @@ class VendorConsole:
     def sso_settings(self, region: str) -> dict[str, Any]:
         return self._call("GET", f"/sso/{region}")
 
+    def encryption_certificate(self, region: str) -> str:
+        return self._call("GET", f"/sso/{region}/encryption-certificate").decode()
+
     def sp_metadata(self, region: str) -> bytes:
         return self._call("GET", f"/sso/{region}/sp-metadata")
 

@@ -14,6 +14,7 @@ from harness.clock import saml_instant
 from .claims import Claim
 from .enterprise_apps import SigningOption
 from .ids import saml_id
+from .token_encryption import encrypt_assertion
 from .xml_signing import SigningAlgorithm, sign_enveloped
 
 SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
@@ -123,14 +124,17 @@ def sign_response(
     key: xmlsec.Key | None,
     option: SigningOption,
     algorithm: SigningAlgorithm,
+    encrypt_for: str | None = None,
 ) -> None:
-    """Apply the app's signing option; the Signature follows the Issuer (capture). No key: unsigned."""
-    if key is None:
-        return
+    """Apply the app's signing option; the Signature follows the Issuer (capture). No key:
+    unsigned. With token encryption the signed assertion is encrypted for `encrypt_for` (a PEM
+    certificate) before the Response is signed (SAML Core §6.2)."""
     assertion = response.find(f"{{{SAML}}}Assertion")
-    if option in ("assertion", "both") and assertion is not None:
+    if key is not None and option in ("assertion", "both") and assertion is not None:
         sign_enveloped(assertion, key, algorithm, insert_after=assertion[0])
-    if option in ("response", "both"):
+    if encrypt_for:
+        encrypt_assertion(response, encrypt_for)
+    if key is not None and option in ("response", "both"):
         sign_enveloped(response, key, algorithm, insert_after=response[0])
 
 

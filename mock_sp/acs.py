@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import xmlsec
 from lxml import etree
 from saml2.sigver import CryptoBackendXmlSec1, SignatureError, XmlsecError
 
@@ -25,6 +26,7 @@ from .idp_settings import IdpSettings
 SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
 SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
 DS = "http://www.w3.org/2000/09/xmldsig#"
+XENC = "http://www.w3.org/2001/04/xmlenc#"
 SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success"
 BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
@@ -56,6 +58,8 @@ class AcsPolicy:
     # Which signatures satisfy the SP: the assertion's, the Response's, or either.
     required_signature: str = "either"
     allowed_algorithms: frozenset[str] = frozenset({"sha256", "sha1"})
+    # The SP's private key for EncryptedAssertion (token encryption); None: it cannot decrypt.
+    decryption_key_pem: bytes | None = None
     clock_skew: timedelta = timedelta(minutes=5)
 
 
@@ -180,6 +184,21 @@ def _check_signed(
     return algorithm
 
 
+def _decrypt(holder: etree._Element, key_pem: bytes) -> None:
+    """EncryptedAssertion > EncryptedData, decrypted in place with the SP's private key."""
+    data = holder.find(f"{{{XENC}}}EncryptedData")
+    if data is None:
+        raise AcsRefusal("decryption", "EncryptedAssertion without EncryptedData")
+    manager = xmlsec.KeysManager()
+    manager.add_key(xmlsec.Key.from_memory(key_pem, xmlsec.constants.KeyDataFormatPem))
+    try:
+        xmlsec.EncryptionContext(manager).decrypt(data)
+    except xmlsec.Error as error:
+        raise AcsRefusal(
+            "decryption", f"the assertion does not decrypt with this SP's key: {error}"
+        ) from None
+
+
 def _instant(element: etree._Element, attribute: str) -> datetime | None:
     value = element.get(attribute)
     if value is None:
@@ -220,17 +239,24 @@ def validate_response(
     if response_issuer is not None and response_issuer.strip() != policy.idp.entity_id:
         raise AcsRefusal("issuer", f"Response Issuer {response_issuer} is not the configured IdP")
 
-    assertions = response.findall(f"{{{SAML}}}Assertion")
-    if response.findall(f".//{{{SAML}}}EncryptedAssertion"):
-        raise AcsRefusal("assertion", "encrypted assertions are not configured for this SP")
+    # The Response's own signature covers what was sent, so it is checked before decryption.
+    response_algorithm = _check_signed(document, response, policy, "Response")
+    encrypted = response.findall(f"{{{SAML}}}EncryptedAssertion")
+    if encrypted:
+        if policy.decryption_key_pem is None:
+            raise AcsRefusal("assertion", "encrypted assertions are not configured for this SP")
+        for holder in encrypted:
+            _decrypt(holder, policy.decryption_key_pem)
+        # Signatures are checked on the decrypted document (SAML Core §6.2: sign, then encrypt).
+        document = etree.tostring(response)
+    assertions = response.findall(f"{{{SAML}}}Assertion") + [
+        a for holder in encrypted for a in holder.findall(f"{{{SAML}}}Assertion")
+    ]
     if len(assertions) != 1 or len(response.findall(f".//{{{SAML}}}Assertion")) != 1:
         raise AcsRefusal("assertion", f"expected exactly one Assertion, found {len(assertions)}")
     assertion = assertions[0]
 
-    signed: list[str] = []
-    response_algorithm = _check_signed(document, response, policy, "Response")
-    if response_algorithm:
-        signed.append("response")
+    signed: list[str] = ["response"] if response_algorithm else []
     assertion_algorithm = _check_signed(document, assertion, policy, "Assertion")
     if assertion_algorithm:
         signed.append("assertion")

@@ -5,7 +5,12 @@ from __future__ import annotations
 import base64
 import textwrap
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 from lxml import etree
 
 MD = "urn:oasis:names:tc:SAML:2.0:metadata"
@@ -76,3 +81,24 @@ def certificate_from_upload(upload: bytes) -> str:
         body = b"".join(line for line in text.splitlines() if not line.startswith(b"-----"))
         return base64.b64encode(base64.b64decode(body)).decode()
     return base64.b64encode(text).decode()
+
+
+def self_signed_key_pair(common_name: str, days: int = 365) -> tuple[bytes, str]:
+    """An RSA-2048 key (PKCS#8 PEM) and its self-signed certificate (PEM), for an SP's own use."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=days))
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return key_pem, certificate.public_bytes(serialization.Encoding.PEM).decode()

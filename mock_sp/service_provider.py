@@ -16,7 +16,7 @@ from harness.clock import Clock
 
 from .acs import AcsPolicy, AcsRefusal, ReplayCache, SignedInAssertion, validate_response
 from .directory import VendorDirectory, VendorUser
-from .idp_settings import IdpSettings, parse_idp_metadata
+from .idp_settings import IdpSettings, parse_idp_metadata, self_signed_key_pair
 from .saml_messages import (
     authn_request,
     logout_request,
@@ -86,6 +86,7 @@ class ServiceProvider:
             self.outstanding_requests: set[str] = set()
             self.outstanding_logouts: set[str] = set()
             self.events: deque[AcsEvent] = deque(maxlen=500)
+            self._encryption: tuple[bytes, str] | None = None
 
     # identity
     @property
@@ -131,6 +132,14 @@ class ServiceProvider:
             self.settings.idp = idp
             self.settings.sso_enabled = True
 
+    def encryption_certificate(self) -> str:
+        """The SP's token-encryption certificate (PEM), made on first use, for the admin to
+        upload in Entra's Token encryption; the SP then decrypts EncryptedAssertions."""
+        with self.lock:
+            if self._encryption is None:
+                self._encryption = self_signed_key_pair(f"{self.app.name} SAML encryption")
+            return self._encryption[1]
+
     # SAML
     def policy(self) -> AcsPolicy:
         if self.settings.idp is None:
@@ -142,6 +151,7 @@ class ServiceProvider:
             acs_url=self.acs_url,
             idp=self.settings.idp,
             allow_unsolicited="idp" in self.app.sso.modes,
+            decryption_key_pem=self._encryption[0] if self._encryption else None,
         )
 
     def find_user(self, assertion: SignedInAssertion) -> VendorUser:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote
 
+from cryptography import x509
 from flask import Flask, jsonify, request
 from werkzeug.wrappers import Response
 
@@ -87,6 +88,7 @@ def saml_json(tenant: Tenant, app: EnterpriseApp) -> dict[str, Any]:
             "microsoftEntraIdentifier": tenant.issuer,
             "logoutUrl": tenant.login_url,
         },
+        "tokenEncryption": {"active": app.encryption_certificate_pem is not None},
         "properties": {
             "assignmentRequired": app.assignment_required,
             "visibleToUsers": app.visible_to_users,
@@ -276,6 +278,20 @@ def create_admin_center_app(tenant: Tenant) -> Flask:
         with tenant.lock:
             target.claims.remove(unquote(claim_type))
         return "", 204
+
+    @app.put(f"{base}/saml/encryption")
+    def put_encryption(app_id: str) -> Response:
+        """Token encryption > Import Certificate (and Activate); null removes it."""
+        target, body = find(app_id), data()
+        pem = body.get("certificate")
+        if pem is not None:
+            try:
+                x509.load_pem_x509_certificate(str(pem).encode())
+            except ValueError as error:
+                raise AdminError("BadRequest", f"The certificate is not valid: {error}") from None
+        with tenant.lock:
+            target.encryption_certificate_pem = pem
+        return jsonify(saml_json(tenant, target))
 
     @app.patch(f"{base}/properties")
     def patch_properties(app_id: str) -> Response:

@@ -179,6 +179,12 @@ def create_console_app(vendor: Vendor) -> Flask:
                     setattr(sp.settings, name, body[name])
         return jsonify(sp.describe())
 
+    @app.get("/api/sso/<region>/encryption-certificate")
+    def download_encryption_certificate(region: str) -> Response:
+        return Response(
+            region_sp(region).encryption_certificate(), content_type="application/x-pem-file"
+        )
+
     @app.get("/api/sso/<region>/sp-metadata")
     def download_sp_metadata(region: str) -> Response:
         return Response(region_sp(region).sp_metadata(), content_type="application/xml")
