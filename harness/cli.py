@@ -87,13 +87,24 @@ def command_serve(args: argparse.Namespace) -> int:
 
 
 def command_demo(args: argparse.Namespace) -> int:
+    """Run the tutorial scenarios; write the HTML report, Cucumber JSON and JUnit XML beside it."""
     import pytest
 
     report = Path(args.report).resolve()
+    cucumber = report.with_name("cucumber.json")
+    junit = report.with_name("junit.xml")
     code = pytest.main(
-        ["tests/test_features.py", "-q", "--demo-report", str(report), *args.pytest_args]
+        [
+            "tests/test_features.py",
+            "-q",
+            "--demo-report",
+            str(report),
+            f"--cucumberjson={cucumber}",
+            f"--junitxml={junit}",
+            *args.pytest_args,
+        ]
     )
-    print(f"Demo report: {report}")
+    print(f"Demo report: {report}\nCucumber JSON: {cucumber}\nJUnit XML: {junit}")
     return int(code)
 
 
