@@ -7,6 +7,18 @@ from datetime import datetime
 
 from .ids import new_guid
 
+# Built-in role template ids (docs "Microsoft Entra built-in roles").
+GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10"
+CLOUD_APPLICATION_ADMINISTRATOR = "158c047a-c907-4556-b7ef-446551a6b5f7"
+APPLICATION_ADMINISTRATOR = "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3"
+USER_ADMINISTRATOR = "fe930be7-5e62-47db-91af-98c3a49a38b1"
+DIRECTORY_ROLES = {
+    GLOBAL_ADMINISTRATOR: "Global Administrator",
+    CLOUD_APPLICATION_ADMINISTRATOR: "Cloud Application Administrator",
+    APPLICATION_ADMINISTRATOR: "Application Administrator",
+    USER_ADMINISTRATOR: "User Administrator",
+}
+
 
 @dataclass
 class User:
@@ -33,6 +45,7 @@ class User:
     account_enabled: bool = True
     user_type: str = "Member"
     deleted_at: datetime | None = None
+    directory_roles: list[str] = field(default_factory=list)
 
     @property
     def mail_nickname(self) -> str:

@@ -52,12 +52,14 @@ class Tenant:
         login_base: str = "https://login.microsoftonline.com",
         myapps_base: str = "https://myapps.microsoft.com",
         launcher_base: str = "https://launcher.myapps.microsoft.com",
+        admin_center_base: str = "https://entra.microsoft.com",
     ) -> None:
         self.clock = clock or Clock()
         self.tenant_id = tenant_id
         self.login_base = login_base
         self.myapps_base = myapps_base
         self.launcher_base = launcher_base
+        self.admin_center_base = admin_center_base
         self.lock = threading.RLock()
         self.keys = KeyPool()
         self.gallery: dict[str, GalleryApp] = load_gallery()

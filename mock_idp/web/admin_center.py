@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from cryptography import x509
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.wrappers import Response
 
 from .. import admin
@@ -19,6 +19,7 @@ from ..federation_metadata import build_metadata, serialize_metadata
 from ..tenant import Tenant
 from ..xml_signing import load_key
 from . import flask_app
+from .admin_pages import register_admin_pages
 from .graph import certificate_json, graph_error
 
 SIGNING_OPTIONS = {"assertion", "response", "both"}
@@ -97,11 +98,51 @@ def saml_json(tenant: Tenant, app: EnterpriseApp) -> dict[str, Any]:
     }
 
 
+def certificate_file(
+    tenant: Tenant, app: EnterpriseApp, chosen: SigningCertificate, kind: str
+) -> Response:
+    """SAML Certificates downloads: Certificate (Base64), Certificate (Raw), Federation
+    Metadata XML, named after the app as the portal names them."""
+    name = app.display_name.replace(" ", "")
+    if kind == "base64":
+        body, content_type, filename = (
+            chosen.download_base64().encode(),
+            "application/x-x509-ca-cert",
+            f"{name}.cer",
+        )
+    elif kind == "raw":
+        body, content_type, filename = chosen.der, "application/pkix-cert", f"{name}.cer"
+    elif kind == "metadata":
+        root = build_metadata(
+            tenant.tenant_id,
+            tenant.issuer,
+            tenant.login_base,
+            [chosen],
+            load_key(chosen.private_key_pem, chosen.pem),
+        )
+        body, content_type, filename = (
+            serialize_metadata(root, True),
+            "application/xml",
+            f"{name}.xml",
+        )
+    else:
+        raise admin.not_found(kind)
+    return Response(
+        body,
+        content_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 def create_admin_center_app(tenant: Tenant) -> Flask:
     app = flask_app("entra.microsoft.com", tenant)
 
+    register_admin_pages(app, tenant)
+
     @app.before_request
     def require_token() -> Response | None:
+        if not request.path.startswith("/api/"):
+            return None  # the pages sign the admin in through the tenant (admin_pages)
         if request.headers.get("Authorization", "") != f"Bearer {tenant.admin_token}":
             return graph_error(
                 "InvalidAuthenticationToken", "Access token validation failure.", 401
@@ -110,7 +151,9 @@ def create_admin_center_app(tenant: Tenant) -> Flask:
 
     @app.errorhandler(AdminError)
     def admin_error(error: AdminError) -> Response:
-        return graph_error(error.code, error.message, error.status)
+        if request.path.startswith("/api/"):
+            return graph_error(error.code, error.message, error.status)
+        return make_response(render_template("admin/error.html", error=error), error.status)
 
     @app.errorhandler(ClaimError)
     def claim_error(error: ClaimError) -> Response:
@@ -197,39 +240,8 @@ def create_admin_center_app(tenant: Tenant) -> Flask:
 
     @app.get(f"{base}/saml/certificates/<thumbprint>/<kind>")
     def download(app_id: str, thumbprint: str, kind: str) -> Response:
-        """SAML Certificates downloads: Certificate (Base64), Certificate (Raw), Federation
-        Metadata XML."""
         target = find(app_id)
-        chosen = certificate(target, thumbprint)
-        name = target.display_name.replace(" ", "")
-        if kind == "base64":
-            body, content_type, filename = (
-                chosen.download_base64().encode(),
-                "application/x-x509-ca-cert",
-                f"{name}.cer",
-            )
-        elif kind == "raw":
-            body, content_type, filename = chosen.der, "application/pkix-cert", f"{name}.cer"
-        elif kind == "metadata":
-            root = build_metadata(
-                tenant.tenant_id,
-                tenant.issuer,
-                tenant.login_base,
-                [chosen],
-                load_key(chosen.private_key_pem, chosen.pem),
-            )
-            body, content_type, filename = (
-                serialize_metadata(root, True),
-                "application/xml",
-                f"{name}.xml",
-            )
-        else:
-            raise admin.not_found(kind)
-        return Response(
-            body,
-            content_type=content_type,
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
+        return certificate_file(tenant, target, certificate(target, thumbprint), kind)
 
     @app.put(f"{base}/saml/claims/nameid")
     def put_name_id(app_id: str) -> Response:

@@ -14,7 +14,7 @@ from ..admin import AdminError
 from ..certificates import SigningCertificate
 from ..claims import ClaimError, ClaimsPolicy
 from ..claims_mapping_policy import policy_from_definition
-from ..directory import Group, User
+from ..directory import DIRECTORY_ROLES, Group, User
 from ..enterprise_apps import AppRole, EnterpriseApp
 from ..ids import new_guid
 from ..tenant import Tenant
@@ -281,6 +281,26 @@ def create_graph_app(tenant: Tenant) -> Flask:
     def purge(object_id: str) -> tuple[str, int]:
         admin.hard_delete_user(tenant, object_id)
         return "", 204
+
+    @app.post("/v1.0/roleManagement/directory/roleAssignments")
+    def assign_directory_role() -> tuple[Response, int]:
+        """Give a user a built-in directory role (e.g. Cloud Application Administrator)."""
+        data = body()
+        role = str(data.get("roleDefinitionId", ""))
+        if role not in DIRECTORY_ROLES:
+            raise admin.not_found(role)
+        user = admin.find_user(tenant, str(data.get("principalId", "")))
+        with tenant.lock:
+            if role not in user.directory_roles:
+                user.directory_roles.append(role)
+        return jsonify(
+            {
+                "id": new_guid(),
+                "principalId": user.id,
+                "roleDefinitionId": role,
+                "directoryScopeId": data.get("directoryScopeId", "/"),
+            }
+        ), 201
 
     # groups
     @app.post("/v1.0/groups")

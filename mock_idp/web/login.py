@@ -90,7 +90,7 @@ def create_login_app(tenant: Tenant) -> Flask:
     def authorize() -> Response:
         """The My Apps portal's sign-in: back with a one-time code once a session exists."""
         return_to = request.args.get("redirect_uri", "")
-        if not return_to.startswith(tenant.myapps_base):
+        if not return_to.startswith((tenant.myapps_base, tenant.admin_center_base)):
             return error_page(tenant, AadstsError.of(900144, parameter="redirect_uri"))
         ctx = new_guid()
         with tenant.lock:
