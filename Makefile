@@ -26,5 +26,9 @@ lint: setup
 type: setup
 	$(BIN)/mypy
 
+bench: setup
+	@command -v wrk >/dev/null 2>&1 || { sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; $$sudo apt-get install -y -q wrk; }
+	$(BIN)/python -m bench.run
+
 clean:
 	rm -rf reports .pytest_cache .mypy_cache .ruff_cache

@@ -138,6 +138,10 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("pytest_args", nargs="*")
     demo.set_defaults(run=command_demo)
 
+    bench = commands.add_parser("bench", help="run the benchmarks (bench/run.py) from the repo")
+    bench.add_argument("sections", nargs="*", help="idp memory startup browser (default: all)")
+    bench.set_defaults(run=lambda a: __import__("bench.run").run.main(a.sections))
+
     args = parser.parse_args(argv)
     return int(args.run(args))
 

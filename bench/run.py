@@ -1,0 +1,345 @@
+"""`make bench` / `entra-harness bench`: each figure beside a baseline measured in the same run,
+printed as a table and written to bench/results/<date>.json with the machine's description."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float
+    unit: str
+    baseline_name: str
+    baseline: float
+    target: str
+    met: bool
+    notes: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.value / self.baseline if self.baseline else float("nan")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(port: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+def rsa_sign_rate(cores: int) -> float:
+    """`openssl speed rsa2048` on the same cores: the machine's RSA-2048 signing limit."""
+    result = subprocess.run(
+        ["openssl", "speed", "-seconds", "3", "-multi", str(cores), "rsa2048"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = next(x for x in result.stdout.splitlines()[::-1] if x.strip().startswith("rsa"))
+    numbers = [float(n) for n in re.findall(r"[\d.]+", line.split("bits", 1)[1])]
+    return numbers[2]  # sign, verify, sign/s, verify/s
+
+
+def wrk(url: str, headers: list[str], seconds: int = 10, connections: int = 16) -> dict[str, float]:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    for header in headers:
+        command[1:1] = ["-H", header]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+    def latency(percent: str) -> float:
+        match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+        if match is None:
+            return float("nan")
+        scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
+        return float(match.group(1)) * scale
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": rps,
+        "p50_ms": latency("50"),
+        "p99_ms": latency("99"),
+        "non_2xx": float(errors.group(1)) if errors else 0.0,
+    }
+
+
+def bench_idp(cores: int) -> list[Figure]:
+    """1. Signed Entra-shaped Responses/s over HTTP from gunicorn, beside openssl's RSA limit."""
+    limit = rsa_sign_rate(cores)
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "-w",
+            str(cores),
+            "-k",
+            "gthread",
+            "--threads",
+            "4",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "bench.idp_wsgi:application",
+        ],
+        cwd=ROOT,
+    )
+    try:
+        wait_for(port)
+        from bench.idp_wsgi import COOKIE, LAUNCH_PATH
+
+        url = f"http://127.0.0.1:{port}{LAUNCH_PATH}"
+        wrk(url, [f"Cookie: {COOKIE}"], seconds=2)  # warm up every worker
+        result = wrk(url, [f"Cookie: {COOKIE}"], seconds=10)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    notes = f"p50 {result['p50_ms']:.2f} ms, p99 {result['p99_ms']:.2f} ms"
+    if result["non_2xx"]:
+        notes += f", {int(result['non_2xx'])} non-2xx"
+    return [
+        Figure(
+            "IdP signed Responses/s (gunicorn, HTTP)",
+            result["rps"],
+            "/s",
+            f"openssl rsa2048 sign/s ({cores} cores)",
+            limit,
+            ">= 2,000/s and >= 25% of RSA limit",
+            result["rps"] >= 2000 and result["rps"] >= 0.25 * limit and not result["non_2xx"],
+            notes,
+        ),
+    ]
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def bench_memory(total: int = 100_000) -> list[Figure]:
+    """2. Resident size after 100,000 sign-ins minus after 1,000 (through the web layer)."""
+    from bench.idp_wsgi import COOKIE, LAUNCH_PATH, application
+
+    client = application.test_client()
+    name, value = COOKIE.split("=", 1)
+    client.set_cookie(name, value, domain="localhost")
+    for _ in range(1000):
+        assert client.get(LAUNCH_PATH).status_code == 200
+    after_1000 = rss_mb()
+    for _ in range(total - 1000):
+        client.get(LAUNCH_PATH)
+    growth = rss_mb() - after_1000
+    return [
+        Figure(
+            f"Memory growth, {total:,} sign-ins",
+            growth,
+            "MB",
+            "RSS after 1,000 sign-ins",
+            after_1000,
+            "<= 10 MB",
+            growth <= 10,
+        )
+    ]
+
+
+def bench_startup(runs: int = 5) -> list[Figure]:
+    """6. Time until every mock answers /healthz (a fresh process), beside importing the stack."""
+    code = (
+        "import time; t=time.perf_counter(); from harness.stack import Stack; "
+        "s=Stack().start(); print(time.perf_counter()-t); s.stop()"
+    )
+    baseline = (
+        "import time; t=time.perf_counter(); import harness.stack; print(time.perf_counter()-t)"
+    )
+
+    def run(source: str) -> float:
+        output = subprocess.run(
+            [sys.executable, "-c", source], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout
+        return float(output.split()[-1])
+
+    started = statistics.median(run(code) for _ in range(runs))
+    imported = statistics.median(run(baseline) for _ in range(runs))
+    return [
+        Figure(
+            "Start-up until every mock is healthy",
+            started,
+            "s",
+            "importing the stack's modules",
+            imported,
+            "<= 1.5 s",
+            started <= 1.5,
+        )
+    ]
+
+
+def bench_browser(runs: int = 15) -> list[Figure]:
+    """5. Median IdP-initiated sign-in scenario in Chromium (fresh context, My Apps, tile, SP),
+    beside a fresh context loading one page; and the whole BDD suite."""
+    from playwright.sync_api import sync_playwright
+
+    from harness.demo_setup import set_up_ringcentral_tutorial
+    from harness.session import Harness
+    from harness.stack import CHROMIUM, DEMO_PASSWORD, Stack
+
+    stack = Stack().start()
+    scenario: list[float] = []
+    bare: list[float] = []
+    try:
+        with stack.http_client() as client:
+            set_up_ringcentral_tutorial(Harness(stack, client))
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=stack.chromium_args()
+            )
+            for _ in range(runs + 1):
+                started = time.perf_counter()
+                context = browser.new_context()
+                page = context.new_page()
+                page.goto("https://myapps.microsoft.com/")
+                page.fill("input[name=loginfmt]", "B.Simon@contoso.com")
+                page.click("#idSIButton9")
+                page.fill("input[name=passwd]", DEMO_PASSWORD)
+                page.click("#idSIButton9")
+                page.click("#idBtn_Back")
+                page.click(".tile")
+                page.wait_for_url("https://sso.ringcentral.com/app")
+                context.close()
+                scenario.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                context = browser.new_context()
+                context.new_page().goto("https://login.microsoftonline.com/healthz")
+                context.close()
+                bare.append(time.perf_counter() - started)
+            browser.close()
+    finally:
+        stack.stop()
+    median_ms = statistics.median(scenario[1:]) * 1000
+    bare_ms = statistics.median(bare[1:]) * 1000
+    started = time.perf_counter()
+    suite = subprocess.run(
+        [str(BIN / "pytest"), "-q", "tests/test_features.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    suite_s = time.perf_counter() - started
+    count = re.search(r"(\d+) passed", suite.stdout)
+    scenarios = int(count.group(1)) if count else 0
+    return [
+        Figure(
+            "Browser sign-in scenario (median)",
+            median_ms,
+            "ms",
+            "fresh context + one page",
+            bare_ms,
+            "<= 350 ms",
+            median_ms <= 350,
+        ),
+        Figure(
+            f"Whole BDD suite ({scenarios} scenarios)",
+            suite_s,
+            "s",
+            "per scenario",
+            suite_s / max(scenarios, 1),
+            "well under 5 min",
+            suite.returncode == 0 and suite_s < 300,
+        ),
+    ]
+
+
+SECTIONS: dict[str, Callable[[], list[Figure]]] = {
+    "idp": lambda: bench_idp(os.cpu_count() or 2),
+    "memory": bench_memory,
+    "startup": bench_startup,
+    "browser": bench_browser,
+}
+
+
+def machine() -> dict[str, Any]:
+    chromium = subprocess.run(["/usr/bin/chromium", "--version"], capture_output=True, text=True)
+    return {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "processor": platform.processor(),
+        "chromium": chromium.stdout.strip(),
+    }
+
+
+def table(figures: list[Figure]) -> str:
+    rows = [("figure", "value", "baseline", "ratio", "target", "met")]
+    for f in figures:
+        rows.append(
+            (
+                f.name,
+                f"{f.value:,.2f} {f.unit}",
+                f"{f.baseline_name}: {f.baseline:,.2f}",
+                f"{f.ratio:.3f}",
+                f.target,
+                "yes" if f.met else "NO",
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in rows
+    ]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    notes = [f"- {f.name}: {f.notes}" for f in figures if f.notes]
+    return "\n".join([*lines, "", *notes] if notes else lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    wanted = (argv if argv is not None else sys.argv[1:]) or list(SECTIONS)
+    figures: list[Figure] = []
+    for name in wanted:
+        print(f"bench: {name} ...", file=sys.stderr, flush=True)
+        figures.extend(SECTIONS[name]())
+    print(table(figures))
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d")
+    out = ROOT / "bench" / "results" / f"{stamp}.json"
+    out.write_text(
+        json.dumps(
+            {
+                "date": datetime.now(UTC).isoformat(),
+                "machine": machine(),
+                "figures": [{**asdict(f), "ratio": f.ratio} for f in figures],
+            },
+            indent=2,
+        )
+    )
+    print(f"\nwritten {out.relative_to(ROOT)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
