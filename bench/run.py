@@ -327,12 +327,16 @@ def main(argv: list[str] | None = None) -> int:
     print(table(figures))
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     out = ROOT / "bench" / "results" / f"{stamp}.json"
+    # A run of some sections keeps the day's other figures.
+    earlier = json.loads(out.read_text())["figures"] if out.exists() else []
+    fresh = {f.name for f in figures}
+    kept = [f for f in earlier if f["name"] not in fresh]
     out.write_text(
         json.dumps(
             {
                 "date": datetime.now(UTC).isoformat(),
                 "machine": machine(),
-                "figures": [{**asdict(f), "ratio": f.ratio} for f in figures],
+                "figures": kept + [{**asdict(f), "ratio": f.ratio} for f in figures],
             },
             indent=2,
         )
