@@ -53,6 +53,9 @@ class SsoProfile:
     # The SP names itself in AuthnRequests with the app's Application ID (Genesys, tutorial 004).
     relying_party_identifier: bool = False
     logout_path: str | None = None
+    # What the ACS demands of signatures: "assertion", "response" or "either"; and algorithms.
+    required_signature: str = "either"
+    signature_algorithms: tuple[str, ...] = ("sha256", "sha1")
     # Claims the gallery entry adds to the app's Attributes & Claims.
     claims: tuple[dict[str, str], ...] = ()
 
@@ -93,6 +96,8 @@ def _parse(data: dict[str, Any]) -> GalleryApp:
     regions = tuple(Region(**region) for region in sso.pop("regions"))
     consoles = tuple(Console(**console) for console in sso.pop("consoles", []))
     claims = tuple(dict(claim) for claim in sso.pop("claims", []))
+    if "signature_algorithms" in sso:
+        sso["signature_algorithms"] = tuple(sso["signature_algorithms"])
     return GalleryApp(
         key=data["key"],
         name=data["name"],

@@ -151,6 +151,8 @@ class ServiceProvider:
             acs_url=self.acs_url,
             idp=self.settings.idp,
             allow_unsolicited="idp" in self.app.sso.modes,
+            required_signature=self.app.sso.required_signature,
+            allowed_algorithms=frozenset(self.app.sso.signature_algorithms),
             decryption_key_pem=self._encryption[0] if self._encryption else None,
         )
 
