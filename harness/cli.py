@@ -108,6 +108,32 @@ def command_demo(args: argparse.Namespace) -> int:
     return int(code)
 
 
+def command_check_sp(args: argparse.Namespace) -> int:
+    """Check an external SP; the first run writes the IdP metadata it must be configured with."""
+    from .check_sp import CheckSpOptions, run_check_sp, table
+    from .stack import Stack
+
+    options = CheckSpOptions(
+        metadata=args.metadata,
+        sign_on_url=args.sign_on_url,
+        user=args.user,
+        password=args.password,
+        success_url=args.success_url,
+        success_text=args.success_text,
+        report_dir=Path(args.report_dir),
+        key_dir=Path(args.state_dir) / "check-sp",
+    )
+    stack = Stack().start()
+    try:
+        run = run_check_sp(stack, options)
+    finally:
+        stack.stop()
+    print(table(run))
+    print(f"IdP metadata for the SP (stable across runs): {run.idp_metadata_path}")
+    print(f"Reports: {options.report_dir}/check-sp.json, junit.xml, check-sp.html")
+    return 1 if run.failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="entra-harness", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -137,6 +163,29 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--report", default="reports/demo.html")
     demo.add_argument("pytest_args", nargs="*")
     demo.set_defaults(run=command_demo)
+
+    check = commands.add_parser(
+        "check-sp",
+        help="check an external SAML SP for conformance with Entra and for the known SAML attacks",
+    )
+    check.add_argument("--metadata", required=True, help="the SP's metadata: a file or a URL")
+    check.add_argument("--sign-on-url", help="the SP's sign-on URL, for SP-initiated sign-in")
+    check.add_argument(
+        "--user",
+        default="B.Simon@contoso.com",
+        help="the user that exists at the SP (UPN and email)",
+    )
+    check.add_argument("--password", default="Harness-Demo-Passw0rd!")
+    success = check.add_mutually_exclusive_group()
+    success.add_argument("--success-url", help="a regular expression the signed-in URL matches")
+    success.add_argument("--success-text", help="text the signed-in page contains")
+    check.add_argument("--report-dir", default="reports/check-sp")
+    check.add_argument(
+        "--state-dir",
+        default=".entra-harness",
+        help="keeps the IdP signing key so the SP is configured once",
+    )
+    check.set_defaults(run=command_check_sp)
 
     bench = commands.add_parser("bench", help="run the benchmarks (bench/run.py) from the repo")
     bench.add_argument("sections", nargs="*", help="idp memory startup browser (default: all)")

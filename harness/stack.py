@@ -107,10 +107,10 @@ class Stack:
     def http_client(self, **kwargs: Any) -> httpx.Client:
         return http_client(self.host_map, self.ca.client_context(), **kwargs)
 
-    def chromium_args(self) -> list[str]:
+    def chromium_args(self, allow: list[str] | None = None) -> list[str]:
         return [
             *CHROMIUM_FLAGS,
-            f"--host-resolver-rules={self.host_map.chromium_rules()}",
+            f"--host-resolver-rules={self.host_map.chromium_rules(allow)}",
             f"--ignore-certificate-errors-spki-list={self.ca.leaf_spki_sha256}",
         ]
 

@@ -127,12 +127,27 @@ def delete_group(tenant: Tenant, group_id: str) -> None:
         find_group(tenant, group_id).deleted_at = tenant.clock.now()
 
 
+# Graph's template id for "Create your own application" > non-gallery (docs "Automate SAML-based
+# SSO app configuration with Microsoft Graph API").
+NON_GALLERY_TEMPLATE_ID = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621"
+
+
+def add_custom_app(tenant: Tenant, display_name: str) -> EnterpriseApp:
+    """Integrate any other application you don't find in the gallery (Non-gallery)."""
+    with tenant.lock:
+        app = EnterpriseApp(display_name=display_name)
+        tenant.apps[app.object_id] = app
+        return app
+
+
 def add_gallery_app(tenant: Tenant, template_id: str, display_name: str | None) -> EnterpriseApp:
     """Enterprise applications > New application > (gallery app) > Create.
 
     Docs (8x8, Genesys tutorials): an app whose identifier is a fixed string can be added once per
     tenant, because a second one could not have a distinct Identifier.
     """
+    if template_id == NON_GALLERY_TEMPLATE_ID:
+        return add_custom_app(tenant, display_name or "Custom SAML app")
     template = next((g for g in tenant.gallery.values() if g.template_id == template_id), None)
     if template is None:
         raise AdminError(

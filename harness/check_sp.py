@@ -1,0 +1,366 @@
+"""`entra-harness check-sp`: point the simulated tenant at any SAML service provider by its
+metadata, sign in through it in Chromium, then post each forged Response of
+harness.saml_attacks to its ACS; report conformance and security results (issue 8)."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
+
+import httpx
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from mock_idp.admin import NON_GALLERY_TEMPLATE_ID
+from mock_idp.certificates import SigningCertificate
+from mock_idp.sp_metadata import parse_sp_metadata
+from mock_idp.xml_signing import load_key
+
+from .http_browser import HttpBrowser, forms_of
+from .saml_attacks import CATALOGUE, Material, forge
+from .session import Harness
+from .stack import CHROMIUM, DEMO_PASSWORD, Stack
+from .tenant_admin import AppHandle
+
+WANT_ASSERTIONS_SIGNED = re.compile(rb'WantAssertionsSigned\s*=\s*["\']true["\']')
+
+
+@dataclass
+class CheckSpOptions:
+    metadata: str  # a file path or an https URL
+    sign_on_url: str | None = None
+    user: str = "B.Simon@contoso.com"
+    password: str = DEMO_PASSWORD
+    success_url: str | None = None  # a regular expression the final URL must match
+    success_text: str | None = None  # text the final page must contain
+    report_dir: Path = Path("reports/check-sp")
+    key_dir: Path | None = None  # keeps the IdP signing key so the SP is configured once
+
+
+@dataclass
+class CheckResult:
+    name: str
+    kind: str  # conformance, security, quirk
+    passed: bool
+    expected: str
+    observed: str
+    seconds: float = 0.0
+
+
+@dataclass
+class CheckSpRun:
+    sp_entity_id: str
+    idp_metadata_path: str
+    results: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[CheckResult]:
+        return [r for r in self.results if not r.passed]
+
+
+def read_metadata(location: str, client: httpx.Client) -> bytes:
+    if location.startswith(("https://", "http://")):
+        response = client.get(location)
+        response.raise_for_status()
+        return response.content
+    return Path(location).read_bytes()
+
+
+def persistent_certificate(directory: Path) -> SigningCertificate:
+    """The IdP signing certificate kept in `directory`, made on the first run, so the SP under
+    test trusts the same key every run (the SP is configured once with idp-metadata.xml)."""
+    key_path, cert_path = directory / "signing-key.pem", directory / "signing-cert.pem"
+    if key_path.exists() and cert_path.exists():
+        key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+        assert isinstance(key, rsa.RSAPrivateKey)
+        return SigningCertificate(
+            key, x509.load_pem_x509_certificate(cert_path.read_bytes()), active=True
+        )
+    from harness.clock import Clock
+
+    directory.mkdir(parents=True, exist_ok=True)
+    certificate = SigningCertificate.create(
+        rsa.generate_private_key(public_exponent=65537, key_size=2048), Clock().now()
+    )
+    certificate.active = True
+    key_path.write_bytes(certificate.private_key_pem)
+    cert_path.write_text(certificate.pem)
+    return certificate
+
+
+class SpChecker:
+    def __init__(self, stack: Stack, options: CheckSpOptions, client: httpx.Client) -> None:
+        self.stack = stack
+        self.options = options
+        self.harness = Harness(stack, client)
+        self.metadata = b""
+        self.app: AppHandle | None = None
+        self.sp_hosts: list[str] = []
+
+    # set-up
+    def set_up(self, configure_sp: Callable[[bytes, AppHandle], None] | None) -> CheckSpRun:
+        options, admin = self.options, self.harness.admin
+        self.metadata = read_metadata(options.metadata, self.harness.http)
+        sp = parse_sp_metadata(self.metadata)
+        self.sp_hosts = hosts_of([r.url for r in sp.reply_urls] + [options.sign_on_url or ""])
+        local, _, _ = options.user.partition("@")
+        user = admin.create_user(
+            options.password, userPrincipalName=options.user, displayName=local, mail=options.user
+        )
+        created = self.harness.http.post(
+            f"https://graph.microsoft.com/v1.0/applicationTemplates/{NON_GALLERY_TEMPLATE_ID}"
+            "/instantiate",
+            headers=admin.headers,
+            json={"displayName": "SP under test"},
+        )
+        created.raise_for_status()
+        body = created.json()
+        self.app = AppHandle(
+            body["application"]["displayName"],
+            body["application"]["appId"],
+            body["application"]["id"],
+            body["servicePrincipal"]["id"],
+        )
+        admin.configure_saml(
+            self.app, [sp.entity_id], [r.url for r in sp.reply_urls], logout_url=sp.logout_url
+        )
+        self.harness.admin_center.upload_sp_metadata(self.app, self.metadata)
+        if options.key_dir is not None:
+            tenant_app = self.stack.tenant.find_app(self.app.app_id)
+            with self.stack.tenant.lock:
+                tenant_app.certificates = [persistent_certificate(options.key_dir)]
+        admin.assign(self.app, user["id"])
+        idp_metadata = admin.app_federation_metadata(self.app)
+        options.report_dir.mkdir(parents=True, exist_ok=True)
+        metadata_path = options.report_dir / "idp-metadata.xml"
+        metadata_path.write_bytes(idp_metadata)
+        if configure_sp is not None:
+            configure_sp(idp_metadata, self.app)
+        return CheckSpRun(sp.entity_id, str(metadata_path))
+
+    # outcome of one exchange with the SP
+    def succeeded(self, status: int, url: str, text: str) -> bool:
+        """The SP signed the user in: the final URL or page as the options say, else a page
+        under 400 that is not Entra's (an error page or a refusal is not a sign-in)."""
+        if self.options.success_url:
+            return re.search(self.options.success_url, url) is not None
+        if self.options.success_text:
+            return self.options.success_text in text
+        return status < 400 and urlsplit(url).hostname != "login.microsoftonline.com"
+
+    def user_access_url(self) -> str:
+        assert self.app is not None
+        return self.stack.tenant.user_access_url(self.stack.tenant.find_app(self.app.app_id))
+
+    # conformance in the browser
+    def browser_checks(self, browser: Any = None) -> list[CheckResult]:
+        """In Chromium: the given browser (a test's), else one launched for the run."""
+        if browser is None:
+            from playwright.sync_api import sync_playwright
+
+            with sync_playwright() as playwright:
+                launched = playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=self.stack.chromium_args(self.sp_hosts)
+                )
+                try:
+                    return self.browser_checks(launched)
+                finally:
+                    launched.close()
+        results = []
+        flows = [("idp-initiated sign-in", self.user_access_url())]
+        if self.options.sign_on_url:
+            flows.append(("sp-initiated sign-in", self.options.sign_on_url))
+        for name, start in flows:
+            started = time.perf_counter()
+            context = browser.new_context(ignore_https_errors=False)
+            page = context.new_page()
+            observed = ""
+            statuses: list[int] = []
+
+            def record(response: Any, seen: list[int] = statuses, tab: Any = page) -> None:
+                if response.request.is_navigation_request() and response.frame == tab.main_frame:
+                    seen.append(response.status)
+
+            page.on("response", record)
+            try:
+                page.goto(start)
+                page.fill("input[name=loginfmt]", self.options.user)
+                page.click("#idSIButton9")
+                page.fill("input[name=passwd]", self.options.password)
+                page.click("#idSIButton9")
+                page.click("#idBtn_Back")
+                page.wait_for_load_state("load")
+                page.wait_for_timeout(300)
+                observed = f"{statuses[-1] if statuses else '?'} at {page.url}"
+                ok = self.succeeded(statuses[-1] if statuses else 0, page.url, page.content())
+            except Exception as error:  # a broken SP must give a result, not a crash
+                ok, observed = False, f"{type(error).__name__}: {error}"
+            context.close()
+            results.append(
+                CheckResult(
+                    name,
+                    "conformance",
+                    ok,
+                    "signed in",
+                    observed,
+                    time.perf_counter() - started,
+                )
+            )
+        return results
+
+    # forged Responses over HTTP
+    def material(self) -> Material:
+        """A Response the tenant really issues for this SP (read from the auto-post form)."""
+        browser = HttpBrowser(self.stack.http_client())
+        try:
+            page = browser.sign_in(
+                browser.get(self.user_access_url()), self.options.user, self.options.password
+            )
+            form = next(f for f in forms_of(page) if "SAMLResponse" in f.fields)
+        finally:
+            browser.close()
+        assert self.app is not None
+        certificate = self.stack.tenant.find_app(self.app.app_id).active_certificate
+        assert certificate is not None
+        return Material(
+            base64.b64decode(form.fields["SAMLResponse"]),
+            load_key(certificate.private_key_pem, certificate.pem),
+        )
+
+    def post(self, saml_response: str, acs: str) -> tuple[bool, str]:
+        browser = HttpBrowser(self.stack.http_client())
+        try:
+            response = browser._follow(
+                browser.client.post(acs, data={"SAMLResponse": saml_response})
+            )
+            return self.succeeded(response.status_code, str(response.url), response.text), (
+                f"{response.status_code} at {response.url}"
+            )
+        except httpx.HTTPError as error:
+            return False, f"{type(error).__name__}: {error}"
+        finally:
+            browser.close()
+
+    def security_checks(self) -> list[CheckResult]:
+        material = self.material()
+        acs = re.search(rb'Destination="([^"]+)"', material.xml)
+        assert acs is not None
+        acs_url = acs.group(1).decode()
+        results = []
+        legit = base64.b64encode(material.xml).decode()
+        first, first_seen = self.post(legit, acs_url)
+        results.append(
+            CheckResult(
+                "entra-quirks-accepted",
+                "quirk",
+                first,
+                "accepted: assertion-only signature, attributes without "
+                "NameFormat, metadata with BOM",
+                first_seen,
+            )
+        )
+        again, again_seen = self.post(legit, acs_url)
+        results.append(CheckResult("replay", "security", not again, "refused", again_seen))
+        wants_signed_assertions = bool(WANT_ASSERTIONS_SIGNED.search(self.metadata))
+        for name in sorted(CATALOGUE):
+            started = time.perf_counter()
+            forgery = forge(name, self.material())
+            accepted, observed = self.post(forgery.saml_response, acs_url)
+            informational = forgery.expect == "refuse-if-sha256-required" or (
+                forgery.expect == "refuse-if-assertion-signature-required"
+                and not wants_signed_assertions
+            )
+            passed = informational or not accepted
+            expected = "refused" if not informational else "either (informational)"
+            results.append(
+                CheckResult(
+                    name,
+                    "security",
+                    passed,
+                    expected,
+                    ("accepted " if accepted else "refused ") + observed,
+                    time.perf_counter() - started,
+                )
+            )
+        return results
+
+
+def run_check_sp(
+    stack: Stack,
+    options: CheckSpOptions,
+    configure_sp: Callable[[bytes, AppHandle], None] | None = None,
+    browser: Any = None,
+) -> CheckSpRun:
+    with stack.http_client() as client:
+        checker = SpChecker(stack, options, client)
+        run = checker.set_up(configure_sp)
+        run.results.extend(checker.browser_checks(browser))
+        run.results.extend(checker.security_checks())
+    write_reports(run, options.report_dir)
+    return run
+
+
+def table(run: CheckSpRun) -> str:
+    lines = [
+        f"SP {run.sp_entity_id}: {len(run.results) - len(run.failed)} of "
+        f"{len(run.results)} checks passed"
+    ]
+    width = max(len(r.name) for r in run.results)
+    for r in run.results:
+        lines.append(
+            f"  {'PASS' if r.passed else 'FAIL'}  {r.kind:<11} {r.name:<{width}}  "
+            f"expected {r.expected}; {r.observed}"
+        )
+    return "\n".join(lines)
+
+
+def write_reports(run: CheckSpRun, directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "check-sp.json").write_text(json.dumps(asdict(run), indent=2))
+    cases = []
+    for r in run.results:
+        failure = (
+            ""
+            if r.passed
+            else (
+                f'<failure message="{escape(r.observed, {chr(34): "&quot;"})}">expected '
+                f"{escape(r.expected)}</failure>"
+            )
+        )
+        cases.append(
+            f'<testcase classname="check-sp.{r.kind}" name="{escape(r.name)}" '
+            f'time="{r.seconds:.3f}">{failure}</testcase>'
+        )
+    (directory / "junit.xml").write_text(
+        f'<?xml version="1.0" encoding="utf-8"?><testsuite name="check-sp" '
+        f'tests="{len(run.results)}" failures="{len(run.failed)}">{"".join(cases)}</testsuite>'
+    )
+    rows = "".join(
+        f"<tr class='{'pass' if r.passed else 'fail'}'><td>{'PASS' if r.passed else 'FAIL'}</td>"
+        f"<td>{r.kind}</td><td>{html.escape(r.name)}</td><td>{html.escape(r.expected)}</td>"
+        f"<td>{html.escape(r.observed)}</td></tr>"
+        for r in run.results
+    )
+    (directory / "check-sp.html").write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>check-sp</title><style>"
+        "body{font-family:Arial,sans-serif}td,th{border:1px solid #ddd;padding:4px}"
+        ".fail{background:#fde7e9}table{border-collapse:collapse}</style></head><body>"
+        f"<h1>SP {html.escape(run.sp_entity_id)}</h1><p>{len(run.failed)} failed of "
+        f"{len(run.results)}. IdP metadata the SP must trust: "
+        f"{html.escape(run.idp_metadata_path)}</p><table><tr><th></th><th>kind</th>"
+        f"<th>check</th><th>expected</th><th>observed</th></tr>{rows}</table></body></html>"
+    )
+
+
+def hosts_of(urls: list[str]) -> list[str]:
+    return sorted({urlsplit(u).hostname or "" for u in urls} - {""})
