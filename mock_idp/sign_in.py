@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from .aadsts import AadstsError
+from .access import effective_assignments, role_values
 from .certificates import SigningCertificate
 from .claims import issued_claims, name_id_value
 from .directory import User
@@ -43,11 +44,28 @@ def authenticate(tenant: Tenant, login: str, password: str) -> User:
 
 
 def check_assignment(tenant: Tenant, app: EnterpriseApp, user: User) -> None:
-    """ENTRA-BEHAVIOUR §7: with assignment required, only direct assignments count."""
-    if app.assignment_required and not app.assignments_of({user.id}):
+    """ENTRA-BEHAVIOUR §7: with assignment required, the user needs an assignment of their own
+    or of a group they are a direct member of (nested groups do not count)."""
+    if app.assignment_required and not effective_assignments(tenant.directory, app, user):
         raise AadstsError.of(
             50105, app_name=app.display_name, app_id=app.app_id, upn=user.user_principal_name
         )
+
+
+def claim_group_ids(tenant: Tenant, app: EnterpriseApp, user: User) -> list[str]:
+    """The groups claim's values for the app's setting (docs "Configure group claims"):
+    security groups or all groups the user is in, transitively; or only the user's groups
+    that are assigned to the app ("Groups assigned to the application")."""
+    kind = app.claims.groups
+    if kind is None:
+        return []
+    groups = tenant.directory.transitive_groups(user.id)
+    if kind == "SecurityGroup":
+        return [g.id for g in groups if g.security_enabled]
+    if kind == "ApplicationGroup":
+        assigned = {a.principal_id for a in app.assignments}
+        return [g.id for g in groups if g.id in assigned]
+    return [g.id for g in groups]
 
 
 @cache
@@ -81,7 +99,14 @@ def issue_response(
             500021, f"No active signing certificate is configured for application '{app.app_id}'."
         )
     now = tenant.clock.now()
-    claims = issued_claims(tenant.tenant_id, tenant.issuer, user, app.claims)
+    claims = issued_claims(
+        tenant.tenant_id,
+        tenant.issuer,
+        user,
+        app.claims,
+        group_ids=claim_group_ids(tenant, app, user),
+        roles=role_values(app, effective_assignments(tenant.directory, app, user)),
+    )
     claims = [c for c in claims if c[0] not in overrides.get("remove_claims", [])]
     claims += [(name, [value]) for name, value in overrides.get("extra_claims", {}).items()]
     spec = ResponseSpec(
@@ -107,8 +132,15 @@ def issue_response(
         if overrides.get("signing") == "unsigned"
         else load_key(signer.private_key_pem, signer.pem)
     )
-    sign_response(response, key, app.signing_option, app.signing_algorithm)
-    session.participants.append(app.app_id)
+    sign_response(
+        response,
+        key,
+        app.signing_option,
+        app.signing_algorithm,
+        encrypt_for=app.encryption_certificate_pem,
+    )
+    if app.app_id not in session.participants:
+        session.participants.append(app.app_id)
     encoded = encode_for_post(response)
     tenant.log_saml(
         direction="out",
