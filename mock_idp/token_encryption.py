@@ -15,9 +15,11 @@ def encrypt_assertion(response: etree._Element, certificate_pem: str) -> None:
     assertion = response.find(f"{{{SAML}}}Assertion")
     if assertion is None:
         return
+    # The plaintext is the Assertion serialized on its own, with its namespace declaration, so it
+    # decrypts into whatever context the SP parses it in (Entra's plaintext carries xmlns too).
+    plaintext = etree.tostring(assertion)
     encrypted_assertion = etree.Element(f"{{{SAML}}}EncryptedAssertion", nsmap={None: SAML})
-    assertion.addprevious(encrypted_assertion)
-    encrypted_assertion.append(assertion)
+    assertion.getparent().replace(assertion, encrypted_assertion)
     template = xmlsec.template.encrypted_data_create(
         encrypted_assertion,
         xmlsec.constants.TransformAes256Cbc,
@@ -36,4 +38,5 @@ def encrypt_assertion(response: etree._Element, certificate_pem: str) -> None:
     context.key = xmlsec.Key.generate(
         xmlsec.constants.KeyDataAes, 256, xmlsec.constants.KeyDataTypeSession
     )
-    context.encrypt_xml(template, assertion)  # the EncryptedData takes the Assertion's place
+    encrypted_assertion.append(template)
+    context.encrypt_binary(template, plaintext)
