@@ -44,3 +44,31 @@ def open_sign_on_page(entra_page, harness: Harness, scenario_state: Scenario, ap
 @then(parsers.parse('{app} says "{text}"'))
 def vendor_says(entra_page, app: str, text: str) -> None:  # type: ignore[no-untyped-def]
     assert text in entra_page.locator("#message").text_content()
+
+
+@when(parsers.parse("she selects the {app} tile again"))
+def select_tile_again(entra_page, harness: Harness, scenario_state: Scenario, app: str) -> None:  # type: ignore[no-untyped-def]
+    entra_page.goto("https://myapps.microsoft.com/")
+    select_tile(entra_page, harness, scenario_state, app)
+
+
+@when(parsers.parse("{name} opens the {app} user access URL and signs in"))
+def user_access_url(
+    entra_page, harness: Harness, scenario_state: Scenario, name: str, app: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Properties > User access URL: myapps.microsoft.com/signin/<app>/<app id>?tenantId=…"""
+    person = scenario_state.person(name)
+    tenant = harness.stack.tenant
+    entra_page.goto(tenant.user_access_url(tenant.find_app(scenario_state.app(app).app_id)))
+    sign_in_on_entra(entra_page, person.upn, person.password)
+
+
+@then(parsers.parse("Entra shows the error AADSTS{code:d}"))
+def entra_error(entra_page, code: int) -> None:  # type: ignore[no-untyped-def]
+    """Entra's error page: the AADSTS line, then Request Id, Correlation Id and Timestamp."""
+    message = entra_page.locator("#errorMessage")
+    message.wait_for()
+    assert message.text_content().startswith(f"AADSTS{code}: ")
+    assert message.get_attribute("data-aadsts") == str(code)
+    for detail in ("#requestId", "#correlationId", "#timestamp"):
+        assert entra_page.locator(detail).text_content()

@@ -99,3 +99,28 @@ def claim_constant(
     harness: Harness, scenario_state: Scenario, claim: str, app: str, value: str
 ) -> None:
     harness.admin_center.edit_claim(scenario_state.app(app), claim, name=claim, constant=value)
+
+
+SIGNING_OPTIONS = {
+    "Sign SAML assertion": "assertion",
+    "Sign SAML response": "response",
+    "Sign SAML response and assertion": "both",
+}
+SIGNING_ALGORITHMS = {"SHA-256": "sha256", "SHA-1": "sha1"}
+
+
+@given(parsers.parse('the SAML signing of {app} is "{option}" with {algorithm}'))
+def signing(
+    harness: Harness, scenario_state: Scenario, app: str, option: str, algorithm: str
+) -> None:
+    """SAML Certificates > Edit: Signing Option and Signing Algorithm."""
+    harness.admin_center.set_signing(
+        scenario_state.app(app), SIGNING_OPTIONS[option], SIGNING_ALGORITHMS[algorithm]
+    )
+
+
+@given(parsers.parse("a new SAML signing certificate of {app} is made active"))
+def rollover(harness: Harness, scenario_state: Scenario, app: str) -> None:
+    handle = scenario_state.app(app)
+    created = harness.admin_center.add_certificate(handle)
+    harness.admin_center.activate_certificate(handle, created["thumbprint"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pytest_bdd import given, parsers, then
+from pytest_bdd import given, parsers, then, when
 
 from harness.session import Harness
 from harness.vendor_setup import configure_vendor_sso, create_vendor_user
@@ -120,3 +120,15 @@ def not_signed_in(entra_page: Any, harness: Harness, scenario_state: Scenario, a
     probe.close()
     events = harness.acs_log(app)[scenario_state.regions[app]]
     assert not any(event["accepted"] for event in events)
+
+
+@given(parsers.parse("{app} is given the App Federation Metadata again"))
+@when(parsers.parse("{app} is given the App Federation Metadata again"))
+def upload_again(harness: Harness, scenario_state: Scenario, app: str) -> None:
+    upload_app_metadata(harness, scenario_state, app)
+
+
+@then(parsers.parse("{app} signs her in"))
+def signs_her_in(entra_page: Any, harness: Harness, scenario_state: Scenario, app: str) -> None:
+    person = next(iter(scenario_state.people.values()))
+    shows_signed_in(entra_page, harness, scenario_state, app, person.email.lower())
