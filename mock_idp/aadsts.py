@@ -32,6 +32,21 @@ MESSAGES: dict[int, str] = {
         "for SAML Redirect binding."
     ),
     75005: "The request is not a valid Saml2 protocol message.",
+    7500529: (
+        "The value '{request_id}' is not a valid SAML ID. The ID must not begin with a number."
+    ),
+    75016: "Saml2 Authentication Request has invalid NameIDPolicy '{format}'.",
+    75011: (
+        "Authentication method by which the user authenticated with the service doesn't match "
+        "requested authentication method '{requested}'."
+    ),
+    76021: "The request sent by client is not signed while the application requires signed requests.",
+    900236: "The SAML authentication request property 'Subject' is not supported and must not be set.",
+    50089: (
+        "Authentication failed due to flow token expired. Expected - auth codes, refresh tokens, "
+        "and sessions expire over time or are revoked by the user or an admin. The app will "
+        "request a new login from the user."
+    ),
     90019: "No tenant-identifying information found in either the request or implied by any provided credentials.",
     900144: "The request body must contain the following parameter: '{parameter}'.",
 }

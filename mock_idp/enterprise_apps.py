@@ -67,6 +67,8 @@ class EnterpriseApp:
     signing_algorithm: SigningAlgorithm = "sha256"
     claims: ClaimsPolicy = field(default_factory=ClaimsPolicy)
     claims_mapping_policy_id: str | None = None
+    # Single sign-on > "Require verification certificates": unsigned AuthnRequests are refused.
+    require_signed_requests: bool = False
     # Token encryption: the SP certificate the admin uploaded (PEM); None: not encrypted.
     encryption_certificate_pem: str | None = None
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from .aadsts import AadstsError
 from .access import effective_assignments, role_values
+from .authn_request import AuthnRequest
 from .certificates import SigningCertificate
 from .claims import issued_claims, name_id_value
 from .directory import User
@@ -19,7 +20,14 @@ from .tenant import LoginSession, Tenant
 from .xml_signing import load_key
 
 POST_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
+REDIRECT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+BINDINGS = {"redirect": REDIRECT_BINDING, "post": POST_BINDING}
 STATUS_REQUESTER = "urn:oasis:names:tc:SAML:2.0:status:Requester"
+# Second-level status codes for AADSTS errors posted to the ACS (SAML Core §3.2.2.2).
+SUB_STATUS = {
+    50058: "urn:oasis:names:tc:SAML:2.0:status:NoPassive",
+    50105: "urn:oasis:names:tc:SAML:2.0:status:RequestDenied",
+}
 
 
 @dataclass
@@ -175,3 +183,52 @@ def idp_initiated(
         None,
         relay_state if relay_state is not None else app.relay_state,
     )
+
+
+def sp_initiated(
+    tenant: Tenant, request: AuthnRequest, user: User, session: LoginSession
+) -> SamlPost:
+    """The Response to an AuthnRequest: InResponseTo its ID, to the ACS it named (or the Default
+    reply URL), Audience the matched Identifier (or spn:<Issuer>); RelayState unchanged (§3, §4)."""
+    check_assignment(tenant, request.app, user)
+    return issue_response(
+        tenant,
+        request.app,
+        user,
+        session,
+        request.acs_url,
+        request.audience,
+        request.id,
+        request.relay_state,
+    )
+
+
+def failed_response(tenant: Tenant, request: AuthnRequest, error: AadstsError) -> SamlPost:
+    """An error Entra posts to the ACS once it trusts the app: no assertion; the Status nests
+    the reason under Requester and StatusMessage holds the AADSTS text (§3, an assumption)."""
+    spec = ResponseSpec(
+        issuer=tenant.issuer,
+        destination=request.acs_url,
+        audience=request.audience,
+        name_id="",
+        name_id_format="",
+        claims=[],
+        issue_instant=tenant.clock.now(),
+        authn_instant=tenant.clock.now(),
+        in_response_to=request.id,
+        status_code=STATUS_REQUESTER,
+        sub_status_code=SUB_STATUS.get(error.code, STATUS_REQUESTER),
+        status_message=str(error),
+        include_assertion=False,
+    )
+    response = build_response(spec)
+    encoded = encode_for_post(response)
+    tenant.log_saml(
+        direction="out",
+        kind="Response",
+        binding=POST_BINDING,
+        endpoint=request.acs_url,
+        xml=base64.b64decode(encoded).decode(),
+        relay_state=request.relay_state,
+    )
+    return SamlPost(request.acs_url, encoded, request.relay_state)

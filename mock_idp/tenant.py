@@ -21,6 +21,15 @@ DEFAULT_TENANT_ID = "7c3e1d2a-5b4f-4e6a-9d8c-1f2e3a4b5c6d"
 
 
 @dataclass
+class TenantSettings:
+    """Behaviour the spec marks as an assumption, as settings (ENTRA-BEHAVIOUR §3)."""
+
+    # AADSTS errors found after the app and ACS are trusted that are posted to the ACS as a
+    # non-Success Response; the others show Entra's error page.
+    posted_errors: set[int] = field(default_factory=lambda: {50058})
+
+
+@dataclass
 class LoginSession:
     """The ESTS session cookie's state: who signed in and when."""
 
@@ -75,6 +84,7 @@ class Tenant:
             self.saml_log: deque[SamlExchange] = deque(maxlen=1000)
             self.next_response_overrides: dict[str, Any] = {}
             self.admin_token = "harness-admin-token"
+            self.settings = TenantSettings()
             self._tenant_certificate: SigningCertificate | None = None
             # Graph claimsMappingPolicy objects by id: {"displayName", "definition"}.
             self.claims_mapping_policies: dict[str, dict[str, Any]] = {}

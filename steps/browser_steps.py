@@ -72,3 +72,10 @@ def entra_error(entra_page, code: int) -> None:  # type: ignore[no-untyped-def]
     assert message.get_attribute("data-aadsts") == str(code)
     for detail in ("#requestId", "#correlationId", "#timestamp"):
         assert entra_page.locator(detail).text_content()
+
+
+@when(parsers.parse("{name} signs in on the Microsoft sign-in page"))
+def signs_in_on_microsoft_page(entra_page, scenario_state: Scenario, name: str) -> None:  # type: ignore[no-untyped-def]
+    person = scenario_state.person(name)
+    entra_page.wait_for_url("https://login.microsoftonline.com/**")
+    sign_in_on_entra(entra_page, person.upn, person.password)

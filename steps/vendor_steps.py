@@ -132,3 +132,21 @@ def upload_again(harness: Harness, scenario_state: Scenario, app: str) -> None:
 def signs_her_in(entra_page: Any, harness: Harness, scenario_state: Scenario, app: str) -> None:
     person = next(iter(scenario_state.people.values()))
     shows_signed_in(entra_page, harness, scenario_state, app, person.email.lower())
+
+
+@given(parsers.parse('the Relying Party Identifier at {app} is "{value}"'))
+def relying_party_identifier(
+    harness: Harness, scenario_state: Scenario, app: str, value: str
+) -> None:
+    harness.console(app).save_sso_settings(
+        scenario_state.regions[app], relying_party_identifier=value
+    )
+
+
+@then(parsers.parse("the Response answered {app}'s AuthnRequest"))
+def answered_request(entra_page: Any, harness: Harness, app: str) -> None:
+    """SP-initiated: InResponseTo names the request the SP sent, which the tenant logged."""
+    session = saml_session(entra_page)
+    requests = [m for m in harness.saml_log() if m["kind"] == "AuthnRequest"]
+    assert session["in_response_to"] and requests
+    assert f'ID="{session["in_response_to"]}"' in requests[-1]["xml"]

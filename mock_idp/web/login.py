@@ -8,9 +8,10 @@ from flask import Flask, abort, make_response, redirect, render_template, reques
 from werkzeug.wrappers import Response
 
 from ..aadsts import AadstsError
+from ..authn_request import AuthnRequest, read_authn_request
 from ..federation_metadata import build_metadata, serialize_metadata
 from ..ids import new_guid
-from ..sign_in import authenticate, idp_initiated
+from ..sign_in import BINDINGS, authenticate, failed_response, idp_initiated, sp_initiated
 from ..tenant import LoginSession, Tenant
 from ..xml_signing import load_key
 from . import flask_app
@@ -54,9 +55,11 @@ def create_login_app(tenant: Tenant) -> Flask:
         with tenant.lock:
             pending = tenant.pending.pop(ctx, None)
         if pending is None:
-            return error_page(tenant, AadstsError(90014, "The sign-in session has expired."))
+            return error_page(tenant, AadstsError.of(50089))
         if pending["kind"] == "launch":
             return launch(pending["app_id"], pending.get("relay_state"), session)
+        if pending["kind"] == "authn_request":
+            return answer(pending["request"], session)
         code = new_guid()
         with tenant.lock:
             tenant.pending[code] = {"kind": "code", "session": session}
@@ -73,6 +76,62 @@ def create_login_app(tenant: Tenant) -> Flask:
         except AadstsError as error:
             return error_page(tenant, error)
         return make_response(render_template("autopost.html", post=post))
+
+    def answer(authn: AuthnRequest, session: LoginSession) -> Response:
+        """The signed-in user's Response to an AuthnRequest, auto-posted to its ACS."""
+        user = tenant.directory.get(session.user_id)
+        try:
+            post = sp_initiated(tenant, authn, user, session)
+        except AadstsError as error:
+            if error.code in tenant.settings.posted_errors:
+                post = failed_response(tenant, authn, error)
+            else:
+                return error_page(tenant, error)
+        return make_response(render_template("autopost.html", post=post))
+
+    @app.route(f"/{tid}/saml2", methods=["GET", "POST"])
+    def saml2() -> Response:
+        """The Login URL for both bindings (§1): SAMLRequest carries an AuthnRequest."""
+        binding = "redirect" if request.method == "GET" else "post"
+        saml_request = request.values.get("SAMLRequest")
+        relay_state = request.values.get("RelayState")
+        try:
+            authn = read_authn_request(
+                tenant, saml_request, binding, relay_state, signed="Signature" in request.values
+            )
+        except AadstsError as error:
+            if saml_request:
+                tenant.log_saml(
+                    direction="in",
+                    kind="AuthnRequest",
+                    binding=BINDINGS[binding],
+                    endpoint=tenant.login_url,
+                    xml=f"<!-- refused: {error} -->",
+                    relay_state=relay_state,
+                )
+            return error_page(tenant, error)
+        tenant.log_saml(
+            direction="in",
+            kind="AuthnRequest",
+            binding=BINDINGS[binding],
+            endpoint=tenant.login_url,
+            xml=authn.xml,
+            relay_state=relay_state,
+        )
+        session = current_session(tenant)
+        if session is not None and not authn.force_authn:
+            return answer(authn, session)
+        if authn.is_passive:
+            # §3: IsPassive without a session cannot show UI: AADSTS50058.
+            no_session = AadstsError.of(50058)
+            if no_session.code in tenant.settings.posted_errors:
+                post = failed_response(tenant, authn, no_session)
+                return make_response(render_template("autopost.html", post=post))
+            return error_page(tenant, no_session)
+        ctx = new_guid()
+        with tenant.lock:
+            tenant.pending[ctx] = {"kind": "authn_request", "request": authn}
+        return login_page(ctx)
 
     @app.get(f"/{tid}/saml2/idpinitiated")
     def idp_initiated_launch() -> Response:
