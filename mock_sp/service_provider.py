@@ -238,7 +238,9 @@ class ServiceProvider:
             self.outstanding_logouts.add(identifier)
         return redirect_url(idp.slo_url, "SAMLRequest", message)
 
-    def receive_logout(self, saml_request: str | None, saml_response: str | None) -> str | None:
+    def receive_logout(
+        self, saml_request: str | None, saml_response: str | None, relay_state: str | None = None
+    ) -> str | None:
         """The SP's logout endpoint: an IdP LogoutRequest ends the user's sessions here and is
         answered with a LogoutResponse; a LogoutResponse completes our own Sign Out."""
         message = read_logout(saml_request or saml_response or "")
@@ -283,7 +285,8 @@ class ServiceProvider:
         reply = logout_response(
             request_id(), self.entity_id, idp.slo_url or idp.sso_url, message.id, self.clock.now()
         )
-        return redirect_url(idp.slo_url or idp.sso_url, "SAMLResponse", reply)
+        # SAML Bindings §3.4.3: the RelayState received goes back unchanged.
+        return redirect_url(idp.slo_url or idp.sso_url, "SAMLResponse", reply, relay_state)
 
     def sp_metadata(self) -> bytes:
         """Step 2 'Download': the SP metadata the admin uploads into Basic SAML Configuration."""

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from flask import Flask, abort, make_response, redirect, render_template, request
+from lxml import etree
 from werkzeug.wrappers import Response
 
 from ..aadsts import AadstsError
-from ..authn_request import AuthnRequest, read_authn_request
+from ..authn_request import SAMLP, AuthnRequest, decode, parse_message, validate
 from ..federation_metadata import build_metadata, serialize_metadata
 from ..ids import new_guid
 from ..sign_in import BINDINGS, authenticate, failed_response, idp_initiated, sp_initiated
+from ..single_logout import (
+    LogoutChain,
+    logout_request,
+    logout_response,
+    read_logout_request,
+    start_chain,
+)
+from ..single_logout import (
+    redirect as redirect_binding,
+)
 from ..tenant import LoginSession, Tenant
 from ..xml_signing import load_key
 from . import flask_app
@@ -89,35 +101,35 @@ def create_login_app(tenant: Tenant) -> Flask:
                 return error_page(tenant, error)
         return make_response(render_template("autopost.html", post=post))
 
-    @app.route(f"/{tid}/saml2", methods=["GET", "POST"])
-    def saml2() -> Response:
-        """The Login URL for both bindings (§1): SAMLRequest carries an AuthnRequest."""
-        binding = "redirect" if request.method == "GET" else "post"
-        saml_request = request.values.get("SAMLRequest")
-        relay_state = request.values.get("RelayState")
-        try:
-            authn = read_authn_request(
-                tenant, saml_request, binding, relay_state, signed="Signature" in request.values
-            )
-        except AadstsError as error:
-            if saml_request:
-                tenant.log_saml(
-                    direction="in",
-                    kind="AuthnRequest",
-                    binding=BINDINGS[binding],
-                    endpoint=tenant.login_url,
-                    xml=f"<!-- refused: {error} -->",
-                    relay_state=relay_state,
-                )
-            return error_page(tenant, error)
+    def log_in(kind: str, binding: str, xml: str, relay_state: str | None) -> None:
         tenant.log_saml(
             direction="in",
-            kind="AuthnRequest",
+            kind=kind,
             binding=BINDINGS[binding],
             endpoint=tenant.login_url,
-            xml=authn.xml,
+            xml=xml,
             relay_state=relay_state,
         )
+
+    @app.route(f"/{tid}/saml2", methods=["GET", "POST"])
+    def saml2() -> Response:
+        """The Login and Logout URL (§1): an AuthnRequest (Redirect or POST binding), or a
+        LogoutRequest / LogoutResponse of single sign-out (Redirect binding only, §6)."""
+        binding = "redirect" if request.method == "GET" else "post"
+        relay_state = request.values.get("RelayState")
+        if binding == "redirect" and "SAMLResponse" in request.args:
+            return logout_response_received(request.args["SAMLResponse"], relay_state)
+        saml_request = request.values.get("SAMLRequest")
+        try:
+            message = parse_message(decode(saml_request, binding))
+            if message.tag == f"{{{SAMLP}}}LogoutRequest" and binding == "redirect":
+                return logout_request_received(message, relay_state)
+            authn = validate(tenant, message, relay_state, signed="Signature" in request.values)
+        except AadstsError as error:
+            if saml_request:
+                log_in("AuthnRequest", binding, f"<!-- refused: {error} -->", relay_state)
+            return error_page(tenant, error)
+        log_in("AuthnRequest", binding, authn.xml, relay_state)
         session = current_session(tenant)
         if session is not None and not authn.force_authn:
             return answer(authn, session)
@@ -132,6 +144,87 @@ def create_login_app(tenant: Tenant) -> Flask:
         with tenant.lock:
             tenant.pending[ctx] = {"kind": "authn_request", "request": authn}
         return login_page(ctx)
+
+    def signed_out(response: Response) -> Response:
+        response.delete_cookie(SESSION_COOKIE)
+        response.delete_cookie(PERSISTENT_COOKIE)
+        return response
+
+    def end_session() -> LoginSession | None:
+        session_id = request.cookies.get(PERSISTENT_COOKIE) or request.cookies.get(SESSION_COOKIE)
+        with tenant.lock:
+            return tenant.sessions.pop(session_id or "", None)
+
+    def next_logout_step(chain_id: str) -> Response:
+        """Send the next participant its LogoutRequest, or end with the initiator's
+        LogoutResponse (or Entra's signed-out page when the user signed out at Entra)."""
+        with tenant.lock:
+            pending = tenant.pending.get(chain_id)
+        if pending is None:
+            return error_page(tenant, AadstsError.of(50061))
+        chain: LogoutChain = pending["chain"]
+        if chain.remaining:
+            app = tenant.find_app(chain.remaining.pop(0))
+            message = logout_request(tenant, app, pending["session"])
+            chain.sent[message.get("ID", "")] = app.object_id
+            tenant.log_saml(
+                direction="out",
+                kind="LogoutRequest",
+                binding=BINDINGS["redirect"],
+                endpoint=app.logout_url or "",
+                xml=etree.tostring(message).decode(),
+                relay_state=chain_id,
+            )
+            return redirect(
+                redirect_binding(app.logout_url or "", "SAMLRequest", message, chain_id)
+            )
+        with tenant.lock:
+            tenant.pending.pop(chain_id, None)
+        if chain.initiator is None or chain.request_id is None:
+            return make_response(render_template("signed_out.html"))
+        initiator = tenant.find_app(chain.initiator)
+        if not initiator.logout_url:
+            return make_response(render_template("signed_out.html"))
+        reply = logout_response(tenant, initiator, chain.request_id)
+        tenant.log_saml(
+            direction="out",
+            kind="LogoutResponse",
+            binding=BINDINGS["redirect"],
+            endpoint=initiator.logout_url,
+            xml=etree.tostring(reply).decode(),
+            relay_state=chain.relay_state,
+        )
+        return redirect(
+            redirect_binding(initiator.logout_url, "SAMLResponse", reply, chain.relay_state)
+        )
+
+    def begin_logout(initiator: Any, request_id: str | None, relay_state: str | None) -> Response:
+        session = end_session()
+        chain = start_chain(tenant, session, initiator, request_id, relay_state)
+        chain_id = new_guid()
+        with tenant.lock:
+            tenant.pending[chain_id] = {"kind": "logout", "chain": chain, "session": session}
+        return signed_out(next_logout_step(chain_id))
+
+    def logout_request_received(message: Any, relay_state: str | None) -> Response:
+        xml = etree.tostring(message).decode()
+        log_in("LogoutRequest", "redirect", xml, relay_state)
+        app, request_id = read_logout_request(tenant, message)
+        return begin_logout(app, request_id, relay_state)
+
+    def logout_response_received(value: str, relay_state: str | None) -> Response:
+        """A participant's LogoutResponse: carry on with the chain it belongs to."""
+        try:
+            message = parse_message(decode(value, "redirect"))
+        except AadstsError as error:
+            return error_page(tenant, error)
+        log_in("LogoutResponse", "redirect", etree.tostring(message).decode(), relay_state)
+        return next_logout_step(relay_state or "")
+
+    @app.get(f"/{tid}/oauth2/logout")
+    def sign_out_everywhere() -> Response:
+        """Signing out at Entra (My Apps > Sign out): every participant gets a LogoutRequest."""
+        return begin_logout(None, None, None)
 
     @app.get(f"/{tid}/saml2/idpinitiated")
     def idp_initiated_launch() -> Response:

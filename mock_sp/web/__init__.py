@@ -100,7 +100,9 @@ def create_sso_app(vendor: Vendor, sp: ServiceProvider) -> Flask:
         def single_logout() -> Response:
             try:
                 target = sp.receive_logout(
-                    request.args.get("SAMLRequest"), request.args.get("SAMLResponse")
+                    request.args.get("SAMLRequest"),
+                    request.args.get("SAMLResponse"),
+                    request.args.get("RelayState"),
                 )
             except (AcsRefusal, ValueError) as error:
                 refusal = (
