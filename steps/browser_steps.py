@@ -79,3 +79,15 @@ def signs_in_on_microsoft_page(entra_page, scenario_state: Scenario, name: str) 
     person = scenario_state.person(name)
     entra_page.wait_for_url("https://login.microsoftonline.com/**")
     sign_in_on_entra(entra_page, person.upn, person.password)
+
+
+@when(parsers.parse("she signs out of {app}"))
+def sign_out(entra_page, harness: Harness, scenario_state: Scenario, app: str) -> None:  # type: ignore[no-untyped-def]
+    region = harness.gallery_app(app).sso.region(scenario_state.regions[app])
+    entra_page.wait_for_url(f"https://{region.host}/app")  # signed in first
+    entra_page.goto(f"https://{region.host}/logout")
+
+
+@then("Entra asks her to sign in again")
+def asked_to_sign_in(entra_page) -> None:  # type: ignore[no-untyped-def]
+    entra_page.wait_for_selector("input[name=loginfmt]")

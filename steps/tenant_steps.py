@@ -124,3 +124,21 @@ def rollover(harness: Harness, scenario_state: Scenario, app: str) -> None:
     handle = scenario_state.app(app)
     created = harness.admin_center.add_certificate(handle)
     harness.admin_center.activate_certificate(handle, created["thumbprint"])
+
+
+@given(parsers.parse('the Logout Url of {app} is "{url}"'))
+def logout_url(harness: Harness, scenario_state: Scenario, app: str, url: str) -> None:
+    harness.admin_center.set_basic(scenario_state.app(app), logoutUrl=url)
+
+
+@then("Entra answered with a LogoutResponse from its login host")
+def logout_response_issuer(harness: Harness) -> None:
+    """§6: the LogoutResponse Issuer is https://login.microsoftonline.com/{tid}/."""
+    from lxml import etree
+
+    responses = [m for m in harness.saml_log() if m["kind"] == "LogoutResponse"]
+    assert responses, [m["kind"] for m in harness.saml_log()]
+    issuer = etree.fromstring(responses[-1]["xml"].encode()).findtext(
+        "{urn:oasis:names:tc:SAML:2.0:assertion}Issuer"
+    )
+    assert issuer == f"https://login.microsoftonline.com/{harness.tenant_id}/"

@@ -40,3 +40,19 @@ Feature: 8x8 single sign-on with Microsoft Entra ID (tutorial 002)
     And 8x8 is configured as its tutorial says
     When she opens the 8x8 sign-on page
     Then Entra shows the error AADSTS50011
+
+  @browser
+  Scenario: Signing out of 8x8 signs B.Simon out of Entra too (single logout)
+    Given the tenant has the user B.Simon
+    And 8x8 is added from the gallery in SP mode for its "global" region
+    And the Logout Url of 8x8 is "https://sso.8x8.com/saml2/logout"
+    And B.Simon is assigned to 8x8
+    And 8x8 is configured as its tutorial says
+    And B.Simon exists and is active in 8x8
+    When she opens the 8x8 sign-on page
+    And B.Simon signs in on the Microsoft sign-in page
+    And she signs out of 8x8
+    Then 8x8 says "You are signed out"
+    And Entra answered with a LogoutResponse from its login host
+    When she opens the 8x8 sign-on page
+    Then Entra asks her to sign in again
