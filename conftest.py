@@ -6,4 +6,5 @@ pytest_plugins = [
     "steps.vendor_steps",
     "steps.browser_steps",
     "steps.saml_steps",
+    "steps.walkthrough_steps",
 ]

@@ -33,6 +33,8 @@ class Console:
     label: str
     host: str
     fields: dict[str, str] = field(default_factory=dict)
+    # The links the tutorial follows to reach the form, in order.
+    navigation: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,10 @@ class GalleryApp:
 def _parse(data: dict[str, Any]) -> GalleryApp:
     sso = dict(data["sso"])
     regions = tuple(Region(**region) for region in sso.pop("regions"))
-    consoles = tuple(Console(**console) for console in sso.pop("consoles", []))
+    consoles = tuple(
+        Console(**{**console, "navigation": tuple(console.get("navigation", ()))})
+        for console in sso.pop("consoles", [])
+    )
     claims = tuple(dict(claim) for claim in sso.pop("claims", []))
     if "signature_algorithms" in sso:
         sso["signature_algorithms"] = tuple(sso["signature_algorithms"])

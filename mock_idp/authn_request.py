@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import binascii
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -80,9 +81,19 @@ def find_app_by_issuer(tenant: Tenant, issuer: str) -> EnterpriseApp:
     raise AadstsError.of(700016, identifier=issuer, tenant_id=tenant.tenant_id)
 
 
-def validate(
-    tenant: Tenant, root: etree._Element, relay_state: str | None, signed: bool
-) -> AuthnRequest:
+def is_signed(root: etree._Element, binding: str, parameters: Mapping[str, str]) -> bool:
+    """Whether the request carries its binding's signature: HTTP-Redirect signs the query string
+    (SigAlg and Signature parameters, SAML Bindings §3.4.4.1); HTTP-POST signs the message
+    itself (an enveloped ds:Signature child, SAML Core §5.4). §3: only its presence matters
+    here; the app has no verification certificate to check it against."""
+    if binding == "redirect":
+        return bool(parameters.get("Signature")) and bool(parameters.get("SigAlg"))
+    return root.find(f"{{{DS}}}Signature") is not None
+
+
+def identify(tenant: Tenant, root: etree._Element, relay_state: str | None) -> AuthnRequest:
+    """The checks before Entra trusts the app and the ACS (§3: their errors are shown on Entra's
+    error page, never posted): an AuthnRequest, its ID, its Issuer, its ACS URL."""
     if root.tag != f"{{{SAMLP}}}AuthnRequest" or root.get("Version") != "2.0":
         raise AadstsError.of(75005)
     request_id = root.get("ID", "")
@@ -91,10 +102,6 @@ def validate(
         raise AadstsError.of(7500529, request_id=request_id)
     issuer = (root.findtext(f"{{{SAML}}}Issuer") or "").strip()
     app = find_app_by_issuer(tenant, issuer)
-    if app.require_signed_requests and not signed:
-        raise AadstsError.of(76021)
-    if root.find(f"{{{SAML}}}Subject") is not None:
-        raise AadstsError.of(900236)
     acs_url = root.get("AssertionConsumerServiceURL")
     if acs_url is not None:
         if acs_url not in {reply.url for reply in app.reply_urls}:
@@ -103,15 +110,6 @@ def validate(
         acs_url = app.default_reply_url()
         if acs_url is None:
             raise AadstsError.of(50011, reply_url="", app_id=app.app_id)
-    policy = root.find(f"{{{SAMLP}}}NameIDPolicy")
-    requested_format = policy.get("Format") if policy is not None else None
-    if requested_format is not None and requested_format not in ACCEPTED_NAMEID_FORMATS:
-        raise AadstsError.of(75016, format=requested_format)
-    context = root.find(f"{{{SAMLP}}}RequestedAuthnContext")
-    if context is not None:
-        classes = {(c.text or "").strip() for c in context.iter(f"{{{SAML}}}AuthnContextClassRef")}
-        if context.get("Comparison", "exact") != "exact" or not classes & SATISFIABLE_CONTEXTS:
-            raise AadstsError.of(75011, requested=", ".join(sorted(classes)))
     # §4: an Issuer that is not a URI gets the Audience spn:<Issuer>.
     audience = issuer if urlsplit(issuer).scheme else f"spn:{issuer}"
     return AuthnRequest(
@@ -127,7 +125,28 @@ def validate(
     )
 
 
-def read_authn_request(
-    tenant: Tenant, saml_request: str | None, binding: str, relay_state: str | None, signed: bool
+def check_request(authn: AuthnRequest, root: etree._Element, signed: bool) -> None:
+    """The checks once the app and ACS are trusted (§3); whether their errors are posted to the
+    ACS or shown is the tenant setting `posted_errors` (an assumption)."""
+    if authn.app.require_signed_requests and not signed:
+        raise AadstsError.of(76021)
+    if root.find(f"{{{SAML}}}Subject") is not None:
+        raise AadstsError.of(900236)
+    policy = root.find(f"{{{SAMLP}}}NameIDPolicy")
+    requested_format = policy.get("Format") if policy is not None else None
+    if requested_format is not None and requested_format not in ACCEPTED_NAMEID_FORMATS:
+        raise AadstsError.of(75016, format=requested_format)
+    context = root.find(f"{{{SAMLP}}}RequestedAuthnContext")
+    if context is not None:
+        classes = {(c.text or "").strip() for c in context.iter(f"{{{SAML}}}AuthnContextClassRef")}
+        if context.get("Comparison", "exact") != "exact" or not classes & SATISFIABLE_CONTEXTS:
+            raise AadstsError.of(75011, requested=", ".join(sorted(classes)))
+
+
+def validate(
+    tenant: Tenant, root: etree._Element, relay_state: str | None, signed: bool
 ) -> AuthnRequest:
-    return validate(tenant, parse_message(decode(saml_request, binding)), relay_state, signed)
+    """Every rule of §3, in order; the first broken one raises its AADSTS error."""
+    authn = identify(tenant, root, relay_state)
+    check_request(authn, root, signed)
+    return authn

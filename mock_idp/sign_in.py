@@ -23,11 +23,16 @@ POST_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
 REDIRECT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
 BINDINGS = {"redirect": REDIRECT_BINDING, "post": POST_BINDING}
 STATUS_REQUESTER = "urn:oasis:names:tc:SAML:2.0:status:Requester"
-# Second-level status codes for AADSTS errors posted to the ACS (SAML Core §3.2.2.2).
+# Second-level status codes for AADSTS errors posted to the ACS (SAML Core §3.2.2.2); any
+# other posted error is Requester / RequestUnsupported, the pair §3 gives as an example.
 SUB_STATUS = {
     50058: "urn:oasis:names:tc:SAML:2.0:status:NoPassive",
     50105: "urn:oasis:names:tc:SAML:2.0:status:RequestDenied",
+    75011: "urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext",
+    75016: "urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy",
+    76021: "urn:oasis:names:tc:SAML:2.0:status:RequestDenied",
 }
+REQUEST_UNSUPPORTED = "urn:oasis:names:tc:SAML:2.0:status:RequestUnsupported"
 
 
 @dataclass
@@ -217,7 +222,7 @@ def failed_response(tenant: Tenant, request: AuthnRequest, error: AadstsError) -
         authn_instant=tenant.clock.now(),
         in_response_to=request.id,
         status_code=STATUS_REQUESTER,
-        sub_status_code=SUB_STATUS.get(error.code, STATUS_REQUESTER),
+        sub_status_code=SUB_STATUS.get(error.code, REQUEST_UNSUPPORTED),
         status_message=str(error),
         include_assertion=False,
     )

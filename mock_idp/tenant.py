@@ -24,8 +24,10 @@ DEFAULT_TENANT_ID = "7c3e1d2a-5b4f-4e6a-9d8c-1f2e3a4b5c6d"
 class TenantSettings:
     """Behaviour the spec marks as an assumption, as settings (ENTRA-BEHAVIOUR §3)."""
 
-    # AADSTS errors found after the app and ACS are trusted that are posted to the ACS as a
-    # non-Success Response; the others show Entra's error page.
+    # AADSTS errors found after the app and ACS are trusted (50058, 50105, 75011, 75016,
+    # 76021, 900236) that are posted to the ACS as a non-Success Response; the others show
+    # Entra's error page. Errors before that (750054, 75005, 7500529, 700016, 50011) are
+    # always shown.
     posted_errors: set[int] = field(default_factory=lambda: {50058})
 
 

@@ -77,10 +77,14 @@ def parse_idp_metadata(document: bytes) -> IdpSettings:
 def certificate_from_upload(upload: bytes) -> str:
     """A certificate file as the portal downloads it (Base64 PEM or Raw DER) -> base64 DER."""
     text = upload.removeprefix(b"\xef\xbb\xbf").strip()
-    if text.startswith(b"-----BEGIN CERTIFICATE-----"):
-        body = b"".join(line for line in text.splitlines() if not line.startswith(b"-----"))
-        return base64.b64encode(base64.b64decode(body)).decode()
-    return base64.b64encode(text).decode()
+    try:
+        if text.startswith(b"-----BEGIN CERTIFICATE-----"):
+            der = x509.load_pem_x509_certificate(text).public_bytes(serialization.Encoding.DER)
+        else:
+            der = x509.load_der_x509_certificate(text).public_bytes(serialization.Encoding.DER)
+    except ValueError:
+        raise ValueError("the file is not an X.509 certificate (Base64 or Raw)") from None
+    return base64.b64encode(der).decode()
 
 
 def self_signed_key_pair(common_name: str, days: int = 365) -> tuple[bytes, str]:

@@ -16,7 +16,12 @@ from harness.clock import Clock
 
 from .acs import AcsPolicy, AcsRefusal, ReplayCache, SignedInAssertion, validate_response
 from .directory import VendorDirectory, VendorUser
-from .idp_settings import IdpSettings, parse_idp_metadata, self_signed_key_pair
+from .idp_settings import (
+    IdpSettings,
+    certificate_from_upload,
+    parse_idp_metadata,
+    self_signed_key_pair,
+)
 from .saml_messages import (
     authn_request,
     logout_request,
@@ -139,6 +144,30 @@ class ServiceProvider:
             if self._encryption is None:
                 self._encryption = self_signed_key_pair(f"{self.app.name} SAML encryption")
             return self._encryption[1]
+
+    def save_console_fields(self, values: dict[str, str], certificate: bytes | None) -> None:
+        """A console's SSO form saved: the tutorial's fields by setting name (gallery `fields`),
+        the uploaded certificate file (Certificate (Base64) or Raw). Raises ValueError with the
+        message the console shows."""
+        login_url = values.get("idp_login_url", "").strip()
+        issuer = values.get("idp_issuer", "").strip()
+        known = self.settings.idp
+        if not certificate and known is None:
+            raise ValueError("Upload the certificate you downloaded from Microsoft Entra ID.")
+        if not login_url or not issuer:
+            raise ValueError("The sign-in URL and the issuer are required.")
+        certificates = (
+            [certificate_from_upload(certificate)]
+            if certificate
+            else (known.certificates if known else [])
+        )
+        if "relying_party_identifier" in values:
+            self.settings.relying_party_identifier = values["relying_party_identifier"].strip()
+        self.save_idp_fields(
+            IdpSettings(
+                issuer, login_url, values.get("idp_logout_url", "").strip() or None, certificates
+            )
+        )
 
     # SAML
     def policy(self) -> AcsPolicy:

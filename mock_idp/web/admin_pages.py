@@ -448,6 +448,9 @@ def register_admin_pages(app: Flask, tenant: Tenant) -> None:
         form = {
             "display_name": request.form.get("display_name", ""),
             "upn": request.form.get("upn", ""),
+            # Properties > Contact information > Email: a cloud user has no mail otherwise, and
+            # the emailaddress claim (user.mail) is then not emitted (ENTRA-BEHAVIOUR §5).
+            "mail": request.form.get("mail", "").strip(),
             # The portal proposes a strong password; "Show password" reveals it.
             "password": request.form.get("password") or secrets.token_urlsafe(9) + "a1!",
         }
@@ -471,6 +474,7 @@ def register_admin_pages(app: Flask, tenant: Tenant) -> None:
                 user_principal_name=form["upn"],
                 display_name=form["display_name"],
                 password=form["password"],
+                mail=form["mail"] or None,
             )
         except AdminError as error:
             return page(

@@ -10,7 +10,15 @@ from lxml import etree
 from werkzeug.wrappers import Response
 
 from ..aadsts import AadstsError
-from ..authn_request import SAMLP, AuthnRequest, decode, parse_message, validate
+from ..authn_request import (
+    SAMLP,
+    AuthnRequest,
+    check_request,
+    decode,
+    identify,
+    is_signed,
+    parse_message,
+)
 from ..federation_metadata import build_metadata, serialize_metadata
 from ..ids import new_guid
 from ..sign_in import BINDINGS, authenticate, failed_response, idp_initiated, sp_initiated
@@ -95,11 +103,16 @@ def create_login_app(tenant: Tenant) -> Flask:
         try:
             post = sp_initiated(tenant, authn, user, session)
         except AadstsError as error:
-            if error.code in tenant.settings.posted_errors:
-                post = failed_response(tenant, authn, error)
-            else:
-                return error_page(tenant, error)
+            return refuse(authn, error)
         return make_response(render_template("autopost.html", post=post))
+
+    def refuse(authn: AuthnRequest, error: AadstsError) -> Response:
+        """An error found once the app and ACS are trusted: posted to the ACS as a non-Success
+        Response, or shown on Entra's error page, as the tenant setting says (§3, an assumption)."""
+        if error.code in tenant.settings.posted_errors:
+            post = failed_response(tenant, authn, error)
+            return make_response(render_template("autopost.html", post=post))
+        return error_page(tenant, error)
 
     def log_in(kind: str, binding: str, xml: str, relay_state: str | None) -> None:
         tenant.log_saml(
@@ -120,26 +133,41 @@ def create_login_app(tenant: Tenant) -> Flask:
         if binding == "redirect" and "SAMLResponse" in request.args:
             return logout_response_received(request.args["SAMLResponse"], relay_state)
         saml_request = request.values.get("SAMLRequest")
+        # Every message received is logged, refused ones included, as far as it decodes.
         try:
-            message = parse_message(decode(saml_request, binding))
-            if message.tag == f"{{{SAMLP}}}LogoutRequest" and binding == "redirect":
-                return logout_request_received(message, relay_state)
-            authn = validate(tenant, message, relay_state, signed="Signature" in request.values)
+            document = decode(saml_request, binding)
         except AadstsError as error:
             if saml_request:
-                log_in("AuthnRequest", binding, f"<!-- refused: {error} -->", relay_state)
+                log_in("AuthnRequest", binding, f"<!-- not decodable: {error} -->", relay_state)
             return error_page(tenant, error)
-        log_in("AuthnRequest", binding, authn.xml, relay_state)
+        try:
+            message = parse_message(document)
+        except AadstsError as error:
+            log_in("AuthnRequest", binding, document.decode(errors="replace"), relay_state)
+            return error_page(tenant, error)
+        xml = etree.tostring(message).decode()
+        if message.tag == f"{{{SAMLP}}}LogoutRequest" and binding == "redirect":
+            log_in("LogoutRequest", binding, xml, relay_state)
+            try:
+                return logout_request_received(message, relay_state)
+            except AadstsError as error:
+                return error_page(tenant, error)
+        log_in("AuthnRequest", binding, xml, relay_state)
+        try:
+            # §3: errors before Entra trusts the app or the ACS are shown, never posted.
+            authn = identify(tenant, message, relay_state)
+        except AadstsError as error:
+            return error_page(tenant, error)
+        try:
+            check_request(authn, message, is_signed(message, binding, request.args))
+        except AadstsError as error:
+            return refuse(authn, error)
         session = current_session(tenant)
         if session is not None and not authn.force_authn:
             return answer(authn, session)
         if authn.is_passive:
             # §3: IsPassive without a session cannot show UI: AADSTS50058.
-            no_session = AadstsError.of(50058)
-            if no_session.code in tenant.settings.posted_errors:
-                post = failed_response(tenant, authn, no_session)
-                return make_response(render_template("autopost.html", post=post))
-            return error_page(tenant, no_session)
+            return refuse(authn, AadstsError.of(50058))
         ctx = new_guid()
         with tenant.lock:
             tenant.pending[ctx] = {"kind": "authn_request", "request": authn}
@@ -207,8 +235,6 @@ def create_login_app(tenant: Tenant) -> Flask:
         return signed_out(next_logout_step(chain_id))
 
     def logout_request_received(message: Any, relay_state: str | None) -> Response:
-        xml = etree.tostring(message).decode()
-        log_in("LogoutRequest", "redirect", xml, relay_state)
         app, request_id = read_logout_request(tenant, message)
         return begin_logout(app, request_id, relay_state)
 

@@ -15,9 +15,10 @@ from harness.control import create_control_app
 
 from ..acs import AcsRefusal
 from ..directory import VendorUser
-from ..idp_settings import IdpSettings, MetadataError, certificate_from_upload
+from ..idp_settings import MetadataError
 from ..service_provider import ServiceProvider
 from ..vendor import Vendor
+from .consoles import create_console_pages
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SESSION_COOKIE = "sp_session"
@@ -151,18 +152,17 @@ def create_console_app(vendor: Vendor) -> Flask:
         """8x8 and Genesys consoles: typed IdP URLs and an uploaded certificate, then Save."""
         sp = region_sp(region)
         body = request.get_json(force=True)
-        missing = [k for k in ("entity_id", "sso_url", "certificate") if not body.get(k)]
-        if missing:
-            return _abort_json(400, f"required: {', '.join(missing)}")
+        values = {
+            "idp_login_url": str(body.get("sso_url") or ""),
+            "idp_issuer": str(body.get("entity_id") or ""),
+            "idp_logout_url": str(body.get("slo_url") or ""),
+        }
+        certificate = str(body.get("certificate") or "").encode()
         try:
-            certificate = certificate_from_upload(str(body["certificate"]).encode())
+            with sp.lock:
+                sp.save_console_fields(values, certificate or None)
         except ValueError as error:
-            return _abort_json(400, f"the certificate is not valid: {error}")
-        sp.save_idp_fields(
-            IdpSettings(
-                body["entity_id"], body["sso_url"], body.get("slo_url") or None, [certificate]
-            )
-        )
+            return _abort_json(400, str(error))
         return jsonify(sp.describe())
 
     @app.put("/api/sso/<region>/settings")
@@ -225,6 +225,7 @@ def create_vendor_web(vendor: Vendor, enable_control: bool = True) -> VendorWeb:
         sp.region.host: create_sso_app(vendor, sp) for sp in vendor.sps.values()
     }
     console = create_console_app(vendor)
+    console.register_blueprint(create_console_pages(vendor))
     for host in {vendor.app.sso.console_host, *(c.host for c in vendor.app.sso.consoles)}:
         by_host[host] = console
     control = create_control_app(vendor.app.key, vendor.clock, vendor.reset, enable_control)
