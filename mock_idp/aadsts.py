@@ -42,15 +42,18 @@ MESSAGES: dict[int, str] = {
     ),
     76021: "The request sent by client is not signed while the application requires signed requests.",
     900236: "The SAML authentication request property 'Subject' is not supported and must not be set.",
-    50061: "Sign-out request was invalid.",
+    # Single sign-out (docs "AADSTS error codes": SignoutInvalidRequest,
+    # SignoutInitiatorNotParticipant, SignoutUnknownSessionIdentifier, SignoutMessageExpired).
+    50061: "The sign-out request is invalid.",
     50068: (
-        "Signout failed. The initiator of the sign out is not a participant in the current session."
+        "Signout has failed. The app that initiated signout is not a participant in the current "
+        "session."
     ),
     50070: (
-        "Signout failed. The sign out request specified a name identifier that didn't match "
+        "Signout has failed. The signout request specified a name identifier that didn't match "
         "the existing session(s)."
     ),
-    50071: "Signout failed. The logout request has expired.",
+    50071: "The logout request has expired.",
     50089: (
         "Authentication failed due to flow token expired. Expected - auth codes, refresh tokens, "
         "and sessions expire over time or are revoked by the user or an admin. The app will "

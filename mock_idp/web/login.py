@@ -178,21 +178,17 @@ def create_login_app(tenant: Tenant) -> Flask:
         response.delete_cookie(PERSISTENT_COOKIE)
         return response
 
-    def end_session() -> LoginSession | None:
-        session_id = request.cookies.get(PERSISTENT_COOKIE) or request.cookies.get(SESSION_COOKIE)
-        with tenant.lock:
-            return tenant.sessions.pop(session_id or "", None)
-
     def next_logout_step(chain_id: str) -> Response:
         """Send the next participant its LogoutRequest, or end with the initiator's
         LogoutResponse (or Entra's signed-out page when the user signed out at Entra)."""
         with tenant.lock:
             pending = tenant.pending.get(chain_id)
-        if pending is None:
-            return error_page(tenant, AadstsError.of(50061))
-        chain: LogoutChain = pending["chain"]
-        if chain.remaining:
-            app = tenant.find_app(chain.remaining.pop(0))
+            if pending is None or pending["kind"] != "logout":
+                return error_page(tenant, AadstsError.of(50061))
+            chain: LogoutChain = pending["chain"]
+            next_app = chain.remaining.pop(0) if chain.remaining else None
+        if next_app is not None:
+            app = tenant.find_app(next_app)
             message = logout_request(tenant, app, pending["session"])
             chain.sent[message.get("ID", "")] = app.object_id
             tenant.log_saml(
@@ -227,10 +223,13 @@ def create_login_app(tenant: Tenant) -> Flask:
         )
 
     def begin_logout(initiator: Any, request_id: str | None, relay_state: str | None) -> Response:
-        session = end_session()
-        chain = start_chain(tenant, session, initiator, request_id, relay_state)
+        session_id = request.cookies.get(PERSISTENT_COOKIE) or request.cookies.get(SESSION_COOKIE)
         chain_id = new_guid()
         with tenant.lock:
+            session = tenant.sessions.get(session_id or "")
+            # §6: a refused sign-out (AADSTS50068) raises here and ends nothing.
+            chain = start_chain(tenant, session, initiator, request_id, relay_state)
+            tenant.sessions.pop(session_id or "", None)
             tenant.pending[chain_id] = {"kind": "logout", "chain": chain, "session": session}
         return signed_out(next_logout_step(chain_id))
 
@@ -245,7 +244,23 @@ def create_login_app(tenant: Tenant) -> Flask:
         except AadstsError as error:
             return error_page(tenant, error)
         log_in("LogoutResponse", "redirect", etree.tostring(message).decode(), relay_state)
-        return next_logout_step(relay_state or "")
+        if message.tag != f"{{{SAMLP}}}LogoutResponse":
+            return error_page(tenant, AadstsError.of(75005))
+        chain_id = relay_state or ""
+        with tenant.lock:
+            if chain_id not in tenant.pending:
+                # RelayState is optional for the participant (SAML Bindings §3.4.3): find the
+                # chain by the LogoutRequest this answers.
+                answered = message.get("InResponseTo", "")
+                chain_id = next(
+                    (
+                        key
+                        for key, pending in tenant.pending.items()
+                        if pending["kind"] == "logout" and answered in pending["chain"].sent
+                    ),
+                    "",
+                )
+        return next_logout_step(chain_id)
 
     @app.get(f"/{tid}/oauth2/logout")
     def sign_out_everywhere() -> Response:
