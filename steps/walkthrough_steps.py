@@ -114,15 +114,6 @@ def set_up_saml(
     )
 
 
-@when("downloads the Federation Metadata XML")
-def download_metadata(entra_page: Any, scenario_state: Scenario, tmp_path: Any) -> None:
-    with entra_page.expect_download() as download:
-        entra_page.get_by_role("link", name="Download Federation Metadata XML").click()
-    path = tmp_path / download.value.suggested_filename
-    download.value.save_as(path)
-    scenario_state.notes["metadata_file"] = path
-
-
 @when(parsers.parse('assigns "{name}" to "{app}" with the role "{role}"'))
 def assign_in_portal(
     entra_page: Any, scenario_state: Scenario, name: str, app: str, role: str
@@ -181,11 +172,55 @@ def vendor_creates_user(entra_page: Any, harness: Harness, app: str, email: str,
     ).click()
     entra_page.get_by_label("Full Name").fill(name)
     entra_page.get_by_label("Email").fill(email)
+    if entra_page.get_by_label("User Name").count():  # 8x8: userName is the federation id
+        entra_page.get_by_label("User Name").fill(email)
     entra_page.get_by_role("button", name="Create").click()
-    entra_page.locator("#people").get_by_text(email).wait_for()
+    entra_page.locator("#people").get_by_text(email).first.wait_for()
 
 
 @when("the administrator signs out")
 def admin_signs_out(entra_page: Any, harness: Harness) -> None:
     entra_page.goto(f"https://login.microsoftonline.com/{harness.tenant_id}/oauth2/logout")
     entra_page.locator("#signedOut").wait_for()
+
+
+SET_UP_FIELDS = {
+    "Login URL": "login-url",
+    "Microsoft Entra Identifier": "entra-identifier",
+    "Logout URL": "logout-url",
+}
+
+
+@when("copies the Login URL, Microsoft Entra Identifier and Logout URL")
+def copy_set_up_values(entra_page: Any, scenario_state: Scenario) -> None:
+    """The "Set up <app>" section of the SAML page."""
+    for label, element in SET_UP_FIELDS.items():
+        scenario_state.notes[label] = entra_page.locator(f"#{element}").input_value()
+
+
+@when(parsers.parse("downloads the {kind}"))
+def download_certificate(
+    entra_page: Any, scenario_state: Scenario, tmp_path: Any, kind: str
+) -> None:
+    """SAML Certificates: Certificate (Base64), Certificate (Raw), Federation Metadata XML."""
+    with entra_page.expect_download() as download:
+        entra_page.get_by_role("link", name=f"Download {kind}").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    scenario_state.notes[kind] = path
+    if kind == "Federation Metadata XML":
+        scenario_state.notes["metadata_file"] = path
+
+
+@when(parsers.parse('pastes the {value} into "{label}"'))
+def paste(entra_page: Any, scenario_state: Scenario, value: str, label: str) -> None:
+    entra_page.get_by_label(label, exact=True).fill(scenario_state.notes[value])
+
+
+@when(parsers.parse('uploads the {kind} as "{label}" and saves'))
+def upload_and_save(entra_page: Any, scenario_state: Scenario, kind: str, label: str) -> None:
+    entra_page.get_by_label(label, exact=True).set_input_files(scenario_state.notes[kind])
+    entra_page.get_by_role("button", name="Save").click()
+    entra_page.locator("#notice, #error").first.wait_for()
+    errors = entra_page.locator("#error")
+    assert errors.count() == 0, errors.text_content()
