@@ -1,0 +1,54 @@
+"""Both SCIM stores keep ScimStore's contract; SQLite keeps its resources across restarts,
+across processes sharing the file, and when the process is killed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from scim2_models import UniquenessException
+
+from mock_scim.memory import MemoryStore
+from mock_scim.sqlite import SqliteStore
+from mock_scim.storage import ScimStore
+from mock_scim.testing import T0, ScimStoreContract, run_together, user_keys
+
+
+class TestMemoryStore(ScimStoreContract):
+    @pytest.fixture
+    def store(self) -> Iterator[ScimStore]:
+        yield MemoryStore()
+
+
+class TestSqliteStore(ScimStoreContract):
+    @pytest.fixture
+    def store(self, tmp_path: Path) -> Iterator[ScimStore]:
+        store = SqliteStore(tmp_path / "scim.sqlite3")
+        yield store
+        store.close()
+
+
+def test_sqlite_keeps_resources_when_reopened(tmp_path: Path) -> None:
+    path = tmp_path / "scim.sqlite3"
+    first = SqliteStore(path)
+    created = first.create("User", {"userName": "bjensen"}, user_keys("bjensen"), T0)
+    first.close()
+    second = SqliteStore(path)
+    assert second.get("User", created.id) == created
+    with pytest.raises(UniquenessException):
+        second.create("User", {}, user_keys("bjensen"), T0)
+    second.close()
+
+
+def test_sqlite_uniqueness_holds_across_connections_to_one_file(tmp_path: Path) -> None:
+    """Two stores on one file stand for two server processes (gunicorn workers)."""
+    path = tmp_path / "scim.sqlite3"
+    stores = [SqliteStore(path), SqliteStore(path)]
+    results = run_together(
+        16, lambda i: stores[i % 2].create("User", {"n": i}, user_keys("same"), T0)
+    )
+    assert sum(1 for r in results if isinstance(r, UniquenessException)) == 15, results
+    assert stores[0].count("User") == stores[1].count("User") == 1
+    for store in stores:
+        store.close()
