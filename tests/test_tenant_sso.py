@@ -190,3 +190,24 @@ def test_token_encryption_end_to_end(world: World) -> None:
     assert response.find(f"{{{SAML}}}EncryptedAssertion") is not None
     assert response.find(f"{{{SAML}}}Assertion") is None
     assert "Signed in as" in page and "b.simon@contoso.com" in page
+
+
+@pytest.mark.parametrize(
+    ("state", "check"), [("missing", "unknown_user"), ("inactive", "inactive_user")]
+)
+def test_vendor_refuses_a_missing_or_inactive_user(
+    harness: Harness, state: str, check: str
+) -> None:
+    person = b_simon(DEMO_PASSWORD)
+    user = harness.admin.create_user(person.password, **person.properties)
+    app = harness.admin.add_gallery_app("8x8")
+    harness.admin.configure_saml(app, [ACS], [ACS])
+    harness.admin.assign(app, user["id"])
+    configure_vendor_sso(harness, "8x8", "global", app)
+    if state == "inactive":
+        create_vendor_user(harness, "8x8", "global", person, active=False)
+    world = World(harness, app, user["id"])
+    response, page = world.sign_in()
+    assert response is not None, "Entra issued the Response; the vendor must refuse it"
+    assert f'data-check="{check}"' in page
+    assert harness.acs_log("8x8")["global"][-1]["check"] == check
