@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from saml2 import BINDING_HTTP_POST
@@ -53,6 +54,34 @@ def tenant_with_8x8() -> tuple[Tenant, object, object]:
     return tenant, app, user
 
 
+def every_combination(test: Any) -> Any:
+    """Signing option x algorithm x IdP- or SP-initiated x token encryption: 24 cases."""
+    for name, values, ids in [
+        ("option", ["assertion", "response", "both"], None),
+        ("algorithm", ["sha256", "sha1"], None),
+        (
+            "in_response_to",
+            [None, "id6c1c178c166d486687be4aaf5e482730"],
+            ["idp-initiated", "sp-initiated"],
+        ),
+        ("encrypted", [False, True], ["plain", "encrypted"]),
+    ]:
+        test = pytest.mark.parametrize(name, values, ids=ids)(test)
+    return test
+
+
+def issued(
+    option: str, algorithm: str, in_response_to: str | None, encryption_certificate: str | None
+) -> tuple[Tenant, Any, Any]:
+    """The tenant's real Response for B.Simon at 8x8 with these settings."""
+    tenant, app, user = tenant_with_8x8()
+    app.signing_option, app.signing_algorithm = option, algorithm  # type: ignore[attr-defined]
+    app.encryption_certificate_pem = encryption_certificate  # type: ignore[attr-defined]
+    session = LoginSession(user.id, datetime.now(UTC))  # type: ignore[attr-defined]
+    post = issue_response(tenant, app, user, session, ACS, ACS, in_response_to, None)  # type: ignore[arg-type]
+    return tenant, app, post
+
+
 def sp_client(
     tenant: Tenant, app: object, signing_option: str, encryption: tuple[Path, Path, str] | None
 ) -> Saml2Client:
@@ -90,14 +119,7 @@ def sp_client(
     return Saml2Client(config=sp_config)
 
 
-@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
-@pytest.mark.parametrize(
-    "in_response_to",
-    [None, "id6c1c178c166d486687be4aaf5e482730"],
-    ids=["idp-initiated", "sp-initiated"],
-)
-@pytest.mark.parametrize("algorithm", ["sha256", "sha1"])
-@pytest.mark.parametrize("option", ["assertion", "response", "both"])
+@every_combination
 def test_pysaml2_accepts(
     option: str,
     algorithm: str,
@@ -105,12 +127,9 @@ def test_pysaml2_accepts(
     encrypted: bool,
     encryption: tuple[Path, Path, str],
 ) -> None:
-    tenant, app, user = tenant_with_8x8()
-    app.signing_option, app.signing_algorithm = option, algorithm  # type: ignore[attr-defined]
-    if encrypted:
-        app.encryption_certificate_pem = encryption[2]  # type: ignore[attr-defined]
-    session = LoginSession(user.id, datetime.now(UTC))  # type: ignore[attr-defined]
-    post = issue_response(tenant, app, user, session, ACS, ACS, in_response_to, None)  # type: ignore[arg-type]
+    tenant, app, post = issued(
+        option, algorithm, in_response_to, encryption[2] if encrypted else None
+    )
     client = sp_client(tenant, app, option, encryption if encrypted else None)
     outstanding = {in_response_to: "/"} if in_response_to else None
     # pysaml2 finds the decryption key by the Response's InResponseTo (None when unsolicited).
@@ -134,14 +153,7 @@ def test_pysaml2_accepts(
             )
 
 
-@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
-@pytest.mark.parametrize(
-    "in_response_to",
-    [None, "id6c1c178c166d486687be4aaf5e482730"],
-    ids=["idp-initiated", "sp-initiated"],
-)
-@pytest.mark.parametrize("algorithm", ["sha256", "sha1"])
-@pytest.mark.parametrize("option", ["assertion", "response", "both"])
+@every_combination
 def test_python3_saml_and_xmlsec1_accept(
     option: str,
     algorithm: str,
@@ -158,12 +170,9 @@ def test_python3_saml_and_xmlsec1_accept(
     from onelogin.saml2.response import OneLogin_Saml2_Response
     from onelogin.saml2.settings import OneLogin_Saml2_Settings
 
-    tenant, app, user = tenant_with_8x8()
-    app.signing_option, app.signing_algorithm = option, algorithm  # type: ignore[attr-defined]
-    if encrypted:
-        app.encryption_certificate_pem = encryption[2]  # type: ignore[attr-defined]
-    session = LoginSession(user.id, datetime.now(UTC))  # type: ignore[attr-defined]
-    post = issue_response(tenant, app, user, session, ACS, ACS, in_response_to, None)  # type: ignore[arg-type]
+    tenant, app, post = issued(
+        option, algorithm, in_response_to, encryption[2] if encrypted else None
+    )
     certificate = app.active_certificate  # type: ignore[attr-defined]
     sp: dict[str, object] = {"entityId": ACS, "assertionConsumerService": {"url": ACS}}
     if encrypted:
