@@ -199,6 +199,15 @@ def test_python3_saml_and_xmlsec1_accept(
     request = {"https": "on", "http_host": "sso.8x8.com", "script_name": "/saml2"}
     assert response.is_valid(request, request_id=in_response_to, raise_exceptions=True)
     assert response.get_nameid() == "B.Simon@contoso.com"
+    if not encrypted:  # a tampered copy fails python3-saml as it fails pysaml2
+        tampered = base64.b64encode(
+            base64.b64decode(post.saml_response).replace(
+                b"B.Simon@contoso.com", b"Mallory@contoso.com"
+            )
+        ).decode()
+        assert not OneLogin_Saml2_Response(settings, tampered).is_valid(
+            request, request_id=in_response_to
+        )
 
     document = base64.b64decode(post.saml_response)
     if encrypted:  # xmlsec1 decrypts first, as an SP holding the key would
@@ -268,3 +277,24 @@ def test_python3_saml_and_xmlsec1_accept(
                 check=False,
             )
         assert result.returncode == 0, result.stderr
+    if not encrypted:  # and the xmlsec1 program refuses the tampered copy
+        (tmp_path / "tampered.xml").write_bytes(
+            document.replace(b"B.Simon@contoso.com", b"Mallory@contoso.com")
+        )
+        tampered_result = subprocess.run(
+            [
+                "xmlsec1",
+                "--verify",
+                "--pubkey-cert-pem",
+                str(tmp_path / "cert.pem"),
+                "--id-attr:ID",
+                f"urn:oasis:names:tc:SAML:2.0:{namespace}:{element}",
+                "--enabled-reference-uris",
+                "same-doc",
+                str(tmp_path / "tampered.xml"),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert tampered_result.returncode != 0
