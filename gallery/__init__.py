@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
@@ -72,6 +72,121 @@ class SsoProfile:
         raise KeyError(f"no region {key!r}; known: {[r.key for r in self.regions]}")
 
 
+ENTERPRISE_USER = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+
+
+@dataclass(frozen=True)
+class RateLimitGroup:
+    """One usage-plan API group: `requests` per `window_seconds`; exceeding it refuses every
+    request of the group for `penalty_seconds` (developers.ringcentral.com, "API Rate Limits")."""
+
+    requests: int
+    window_seconds: float = 60.0
+    penalty_seconds: float = 60.0
+
+
+@dataclass(frozen=True)
+class ScimRateLimits:
+    """A vendor's usage plan: its groups, and which group reads and writes count against."""
+
+    enforced: bool = False
+    groups: dict[str, RateLimitGroup] = field(default_factory=dict)
+    reads: str | None = None
+    writes: str | None = None
+
+
+@dataclass(frozen=True)
+class ScimProfile:
+    """A SCIM 2.0 endpoint as its vendor documents it. Every default is the strict RFC 7643 /
+    RFC 7644 profile, so a gallery `[scim]` section lists only where the vendor differs."""
+
+    tenant_url: str = "https://scim.example.test/scim/v2"
+    # Fills `{customer_id}` in the tenant URL (8x8's customers/{id} path).
+    customer_id: str | None = None
+    # Resource types served (RFC 7643 §4), and the discovery endpoints (RFC 7644 §4).
+    resource_types: tuple[str, ...] = ("User", "Group")
+    discovery: tuple[str, ...] = ("ServiceProviderConfig", "ResourceTypes", "Schemas")
+    # POST {endpoint}/.search, and POST /.search over every resource type (RFC 7644 §3.4.3).
+    search: bool = True
+    root_search: bool = True
+    # A vendor health endpoint under the base URL that answers 200 with no body.
+    health_path: str | None = None
+    # Extension schemas of Users; vendor extensions are described in `schemas` (RFC 7643 §7).
+    user_extensions: tuple[str, ...] = (ENTERPRISE_USER,)
+    schemas: tuple[dict[str, Any], ...] = ()
+    # HTTP methods allowed per resource type; a type not named allows all.
+    methods: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Attributes a filter may name (None: any); names a filter may use for another attribute.
+    filter_attributes: tuple[str, ...] | None = None
+    filter_aliases: dict[str, str] = field(default_factory=dict)
+    # User attributes whose values are unique (RFC 7643 §4.1.1: userName is, "server").
+    unique_attributes: tuple[str, ...] = ("userName",)
+    # Values a new User gets for attributes its request leaves out.
+    defaults: dict[str, Any] = field(default_factory=dict)
+    # User attributes the vendor keeps (None: all); others are dropped on write.
+    user_attributes: tuple[str, ...] | None = None
+    enterprise_attributes: tuple[str, ...] | None = None
+    # `type` values allowed per multi-valued attribute, most values per attribute, and
+    # attributes a User must have: refused with 400 invalidValue (RFC 7644 §3.12).
+    allowed_types: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    max_values: dict[str, int] = field(default_factory=dict)
+    required_attributes: tuple[str, ...] = ()
+    # Named rules of mock_scim.rules a written User must satisfy.
+    rules: tuple[str, ...] = ()
+    # "delete" (RFC 7644 §3.6) or "deactivate" (DELETE sets active false).
+    delete: str = "delete"
+    # "all" or "active_only": what a GET of the collection without a filter lists.
+    unfiltered_list: str = "all"
+    # An If-Match that names another version: "preconditionFailed" (412, RFC 7644 §3.14) or
+    # "invalidVers" (400).
+    version_mismatch: str = "preconditionFailed"
+    # Only the first client that writes may write (told apart by User-Agent).
+    single_write_client: bool = False
+    # ServiceProviderConfig features (RFC 7643 §5).
+    sort: bool = True
+    etag: bool = True
+    patch: bool = True
+    max_results: int = 200
+    # The page size when a request gives no `count` (None: max_results).
+    page_size: int | None = None
+    rate_limits: ScimRateLimits = field(default_factory=ScimRateLimits)
+
+    @property
+    def base_url(self) -> str:
+        """The tenant URL with its customer id filled in: what the admin types in Entra."""
+        return self.tenant_url.replace("{customer_id}", self.customer_id or "")
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).hostname or ""
+
+
+def parse_scim_profile(data: dict[str, Any]) -> ScimProfile:
+    """A `[scim]` table (or {} for the generic RFC profile) as a ScimProfile."""
+    values = dict(data)
+    limits = dict(values.pop("rate_limits", {}))
+    groups = {name: RateLimitGroup(**group) for name, group in limits.pop("groups", {}).items()}
+    for name in (
+        "resource_types",
+        "discovery",
+        "user_extensions",
+        "filter_attributes",
+        "unique_attributes",
+        "user_attributes",
+        "enterprise_attributes",
+        "required_attributes",
+        "rules",
+    ):
+        if values.get(name) is not None:
+            values[name] = tuple(values[name])
+    for name in ("methods", "allowed_types"):
+        if name in values:
+            values[name] = {key: tuple(items) for key, items in values[name].items()}
+    if "schemas" in values:
+        values["schemas"] = tuple(values["schemas"])
+    return ScimProfile(rate_limits=ScimRateLimits(groups=groups, **limits), **values)
+
+
 @dataclass(frozen=True)
 class GalleryApp:
     key: str
@@ -83,13 +198,18 @@ class GalleryApp:
     scim: dict[str, object] = field(default_factory=dict)
     brand_color: str = "#333"
 
+    @cached_property
+    def scim_profile(self) -> ScimProfile | None:
+        """The vendor's SCIM endpoint, if its gallery entry provisions users."""
+        return parse_scim_profile(dict(self.scim)) if self.scim else None
+
     def hosts(self) -> list[str]:
         """Every host name the vendor serves, as its tutorials write them."""
         hosts = [self.sso.console_host, *(c.host for c in self.sso.consoles)]
         hosts += [region.host for region in self.sso.regions]
-        tenant_url = self.scim.get("tenant_url")
-        if isinstance(tenant_url, str):
-            hosts.append(urlsplit(tenant_url).hostname or "")
+        profile = self.scim_profile
+        if profile is not None:
+            hosts.append(profile.host)
         return list(dict.fromkeys(host for host in hosts if host))
 
 

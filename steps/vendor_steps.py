@@ -104,8 +104,15 @@ def received_claim(entra_page: Any, app: str, claim: str, value: str) -> None:
 def refuses(
     entra_page: Any, harness: Harness, scenario_state: Scenario, app: str, check: str
 ) -> None:
-    entra_page.wait_for_selector("#refusal-check")
-    assert entra_page.locator("#refusal-check").text_content() == check
+    host = region_host(harness, scenario_state, app)
+    entra_page.wait_for_url(f"https://{host}/**")
+    entra_page.wait_for_selector("#saml-session", state="attached")
+    session = saml_session(entra_page)
+    assert not session["signed_in"], (
+        f"{app} signed {session['user']} in instead of refusing the Response "
+        f"(expected its {check} check to fail)"
+    )
+    assert session["check"] == check, f"{app} refused, but by its {session['check']} check"
     events = harness.acs_log(app)[scenario_state.regions[app]]
     assert events and events[-1]["accepted"] is False and events[-1]["check"] == check
 
