@@ -33,7 +33,7 @@ class Projector:
         self._cache: OrderedDict[tuple[str, str], Project] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
-        self.default = self.compile(None, None)
+        self.default = self._default_projector()
 
     def compile(self, attributes: str | None, excluded: str | None) -> Project:
         key = (attributes or "", excluded or "")
@@ -48,6 +48,33 @@ class Projector:
             self._cache[key] = project
             if len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
+        return project
+
+    def _default_projector(self) -> Project:
+        """No parameters: leave out what is returned "never" or only on "request" (the common
+        case, kept to one pass over the top-level keys); any nested such attribute takes the
+        general path."""
+        general = self._projector(None, None)
+
+        def hidden(info: AttributeInfo) -> bool:
+            return info.returned in ("never", "request")
+
+        dropped = {info.name for info in self.schema.core.values() if hidden(info)}
+        nested = any(
+            hidden(sub)
+            for info in self.schema.core.values()
+            for sub in info.sub_attributes.values()
+        ) or any(
+            hidden(info) or any(hidden(sub) for sub in info.sub_attributes.values())
+            for _, attributes in self.schema.extensions.values()
+            for info in attributes.values()
+        )
+        if nested:
+            return general
+
+        def project(resource: dict[str, Any]) -> dict[str, Any]:
+            return {key: value for key, value in resource.items() if key not in dropped}
+
         return project
 
     def _named(self, text: str) -> Named | None:

@@ -465,3 +465,30 @@ def test_the_request_log_is_on_the_control_app(scim: Scim) -> None:
     client.post("/_mock/reset")
     assert client.get("/_mock/requests").json["requests"] == []
     assert scim.target.store.count("User") == 0
+
+
+def test_the_generic_side_of_every_vendor_difference(scim: Scim) -> None:
+    """What tests/test_scim_vendors.py shows a vendor changing is plain RFC 7644 here."""
+    # RingCentral: active is left unset, userName need not be the email, emails may be shared,
+    # of any type, and a filter may name any attribute.
+    quiet = scim.create_user("bsimon", emails=[{"value": "team@example.com", "type": "home"}])
+    assert "active" not in quiet
+    inactive = scim.create_user("jdoe", active=False, emails=[{"value": "team@example.com"}])
+    assert scim.filter("externalId pr or title pr or nickName pr")["totalResults"] == 0
+    # Genesys Cloud: an unfiltered list has inactive users; groups are made and deleted by SCIM.
+    assert [u["id"] for u in scim("GET", "/Users").json["Resources"]] == [
+        quiet["id"],
+        inactive["id"],
+    ]
+    group = scim("POST", "/Groups", {"schemas": [GROUP], "displayName": "Sales"})
+    assert group.status_code == 201
+    assert scim("DELETE", f"/Groups/{group.json['id']}").status_code == 204
+    # 8x8: no names needed, several emails, any client writes, DELETE deletes.
+    other_client = scim.create_user(
+        "two@example.com", emails=[{"value": "a@x.org"}, {"value": "b@x.org"}]
+    )
+    assert (
+        scim("DELETE", f"/Users/{other_client['id']}", **{"User-Agent": "another"}).status_code
+        == 204
+    )
+    assert scim("GET", f"/Users/{other_client['id']}").status_code == 404
