@@ -36,7 +36,11 @@ class Stack:
 
     def __init__(self, ca_directory: Path | None = None, enable_control: bool = True) -> None:
         self.clock = Clock()
-        self.tenant = Tenant(self.clock)
+        # The provisioning service reaches the vendors' SCIM URLs through the same host map.
+        self.tenant = Tenant(
+            self.clock,
+            http_client_factory=lambda: http_client(self.host_map, self.ca.client_context()),
+        )
         self.vendors = {key: Vendor(app, self.clock) for key, app in load_gallery().items()}
         self.tenant_web = create_tenant_web(self.tenant, enable_control=enable_control)
         self.vendor_webs = {

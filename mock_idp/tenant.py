@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+import httpx
 
 from gallery import GalleryApp, load_gallery
 from harness.clock import Clock
@@ -15,6 +18,7 @@ from .certificates import KeyPool, SigningCertificate
 from .directory import Directory
 from .enterprise_apps import EnterpriseApp
 from .ids import new_guid
+from .provisioning.state import ProvisioningState
 
 # A fixed tenant id keeps URLs stable across runs, like navikt/mock-oauth2-server's fixed keys.
 DEFAULT_TENANT_ID = "7c3e1d2a-5b4f-4e6a-9d8c-1f2e3a4b5c6d"
@@ -64,8 +68,13 @@ class Tenant:
         myapps_base: str = "https://myapps.microsoft.com",
         launcher_base: str = "https://launcher.myapps.microsoft.com",
         admin_center_base: str = "https://entra.microsoft.com",
+        http_client_factory: Callable[[], httpx.Client] | None = None,
     ) -> None:
         self.clock = clock or Clock()
+        # How the provisioning service reaches SCIM targets: the stack passes a client that
+        # routes the tutorials' hosts to the local mocks; alone, a plain client.
+        self.http_client_factory: Callable[[], httpx.Client] = http_client_factory or httpx.Client
+        self.provisioning = ProvisioningState()
         self.tenant_id = tenant_id
         self.login_base = login_base
         self.myapps_base = myapps_base
@@ -90,6 +99,7 @@ class Tenant:
             self._tenant_certificate: SigningCertificate | None = None
             # Graph claimsMappingPolicy objects by id: {"displayName", "definition"}.
             self.claims_mapping_policies: dict[str, dict[str, Any]] = {}
+            self.provisioning.reset()
 
     # Values shown on the app's "Set up <app>" card (ENTRA-BEHAVIOUR §1).
     @property

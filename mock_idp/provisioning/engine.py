@@ -1,0 +1,1361 @@
+"""The cycle engine: import, scope, match, create/update/disable/delete, references, groups and
+memberships, escrow and quarantine, over HTTP with bounded parallelism (docs "How Application
+Provisioning works", "Application provisioning in quarantine status"; ENTRA-BEHAVIOUR §8)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+import httpx
+
+from ..enterprise_apps import DEFAULT_ACCESS_ROLE_ID, EnterpriseApp
+from ..ids import new_guid
+from .errors import (
+    ESCROW_PROPORTION,
+    QUARANTINE_EXCEPTION,
+    SCIM_MULTIPLE_ENTRIES,
+    TOTAL_ESCROW,
+    ProvisioningFailure,
+)
+from .expressions import is_true
+from .logs import ObjectLog, audit_entry, graph_time
+from .mappings import AttributeMapping, ObjectMapping, evaluate_mapping
+from .scim_client import Aborted, ScimClient
+from .scim_requests import (
+    Change,
+    add_members_request,
+    group_resource,
+    patch_request,
+    read_path,
+    remove_members_request,
+    user_resource,
+)
+from .scoping import ScopeDecision, decide_scope
+from .source import SourceObject, SourceSnapshot, import_source
+from .state import (
+    CycleSummary,
+    EscrowEntry,
+    Mail,
+    Progress,
+    ProvisioningJob,
+    Quarantine,
+    TargetLink,
+    TracedRequest,
+    Watermark,
+)
+
+if TYPE_CHECKING:
+    from ..tenant import Tenant
+
+Kind = Literal["User", "Group"]
+LOG = logging.getLogger(__name__)
+ENTRA = "Microsoft Entra ID"
+
+
+@dataclass
+class Plan:
+    """One object's situation at import: its source, its link, scope, and state fingerprint."""
+
+    kind: Kind
+    source_id: str
+    source: SourceObject | None
+    link: TargetLink | None
+    decision: ScopeDecision | None
+    deprovision: bool
+    fingerprint: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def display(self) -> str:
+        if self.source is not None:
+            return self.source.display
+        return self.link.display if self.link else self.source_id
+
+
+@dataclass
+class Outcome:
+    plan: Plan
+    action: str
+    status: str  # success, failure, skipped
+    entry: dict[str, Any] | None = None
+    failure: ProvisioningFailure | None = None
+    link: TargetLink | None = None
+    drop_link: bool = False
+    manager_pending: bool = False
+    reference: bool = False
+
+
+class CycleAborted(Exception):
+    def __init__(self, failure: ProvisioningFailure) -> None:
+        super().__init__(str(failure))
+        self.failure = failure
+
+
+@dataclass
+class ConnectionResult:
+    """Test Connection's verdict, as the portal shows it."""
+
+    success: bool
+    message: str
+    code: str | None = None
+    details: list[str] = field(default_factory=list)
+
+
+def _fingerprint(data: Any) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+def _same(mapping: AttributeMapping | None, wanted: Any, current: Any) -> bool:
+    if current is None:
+        return wanted is None
+    if mapping is not None and mapping.target_kind == "Boolean":
+        return is_true(wanted) == is_true(current)
+    if isinstance(wanted, list) or isinstance(current, list):
+
+        def values(items: Any) -> list[str]:
+            return sorted(
+                str(i.get("value") if isinstance(i, dict) else i)
+                for i in (items if isinstance(items, list) else [items])
+            )
+
+        return values(wanted) == values(current)
+    return str(wanted) == str(current)
+
+
+class ProvisioningEngine:
+    """Runs one job's cycles, on-demand exports and connection tests against its target."""
+
+    def __init__(
+        self,
+        tenant: Tenant,
+        job: ProvisioningJob,
+        *,
+        http_factory: Callable[[], httpx.Client],
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.tenant = tenant
+        self.job = job
+        self.state = tenant.provisioning
+        self.settings = job.settings
+        self.clock = tenant.clock
+        self.http_factory = http_factory
+        self.sleep = sleep
+
+    # --- plumbing ----------------------------------------------------------------------------
+
+    @property
+    def app(self) -> EnterpriseApp:
+        return self.tenant.find_app(self.job.service_principal_id)
+
+    @property
+    def app_name(self) -> str:
+        return self.job.app_display_name
+
+    def _record(self, traced: TracedRequest) -> None:
+        with self.state.lock:
+            self.state.trace.append(traced)
+
+    def _token_cache(self, value: tuple[str, datetime] | None) -> tuple[str, datetime] | None:
+        with self.state.lock:
+            if value is not None:
+                self.job.oauth_token = value
+            return self.job.oauth_token
+
+    def _client(
+        self,
+        http: httpx.Client,
+        *,
+        compliant: bool | None = None,
+        abort: threading.Event | None = None,
+    ) -> ScimClient:
+        return ScimClient(
+            job_id=self.job.id,
+            app_name=self.app_name,
+            credentials=self.job.credentials,
+            settings=self.settings,
+            http=http,
+            clock=self.clock,
+            record=self._record,
+            sleep=self.sleep,
+            abort=abort,
+            compliant=compliant,
+            token_cache=self._token_cache,
+        )
+
+    def _log(self, plan: Plan, cycle_id: str, on_demand: bool) -> ObjectLog:
+        log = ObjectLog(
+            tenant_id=self.tenant.tenant_id,
+            job_id=self.job.id,
+            cycle_id=cycle_id,
+            service_principal_id=self.job.service_principal_id,
+            app_name=self.app_name,
+            app_id=self.app.app_id,
+            kind=plan.kind,
+            source_id=plan.source_id,
+            source_display=plan.display,
+            started=self.clock.now(),
+            on_demand=on_demand,
+        )
+        if plan.link is not None:
+            log.target_id = plan.link.target_id
+        return log
+
+    def _audit(self, activity: str, reason: str = "", **details: Any) -> None:
+        with self.state.lock:
+            self.state.audits.append(
+                audit_entry(
+                    activity=activity,
+                    at=self.clock.now(),
+                    service_principal_id=self.job.service_principal_id,
+                    app_name=self.app_name,
+                    job_id=self.job.id,
+                    initiated_by="system",
+                    reason=reason,
+                    details=details,
+                )
+            )
+
+    def _mapping(self, kind: Kind) -> ObjectMapping:
+        return self.job.users if kind == "User" else self.job.groups
+
+    def _desired(self, kind: Kind, attributes: dict[str, Any], on_create: bool) -> dict[str, Any]:
+        """Target values of the non-reference mappings that flow in this export."""
+        values: dict[str, Any] = {}
+        now = self.clock.now()
+        for mapping in self._mapping(kind).mappings:
+            if mapping.is_reference:
+                continue
+            flows, value = evaluate_mapping(mapping, attributes, on_create=on_create, now=now)
+            if flows:
+                values[mapping.target] = value
+        return values
+
+    def _changes(
+        self, kind: Kind, desired: dict[str, Any], resource: dict[str, Any]
+    ) -> list[Change]:
+        """PATCH only the changed attributes (ENTRA-BEHAVIOUR §8 "Update")."""
+        mapping = self._mapping(kind)
+        changes = []
+        for path, value in desired.items():
+            current = read_path(resource, path)
+            if not _same(mapping.mapping_for(path), value, current):
+                changes.append(Change(path, value, add=current is None))
+        return changes
+
+    @property
+    def _active_path(self) -> str:
+        mapping = self.job.users.mapping_for("active")
+        return mapping.target if mapping else "active"
+
+    @property
+    def _manager_mapping(self) -> AttributeMapping | None:
+        return next(
+            (m for m in self.job.users.mappings if m.is_reference and m.source == "manager"), None
+        )
+
+    # --- plans -------------------------------------------------------------------------------
+
+    def _decision(self, kind: Kind, source: SourceObject) -> ScopeDecision:
+        return decide_scope(
+            sync_all=self.job.sync_all,
+            role_ids=list(source.role_ids),
+            default_access_role_id=DEFAULT_ACCESS_ROLE_ID,
+            rule=self.settings.default_access,
+            filters=self._mapping(kind).scoping_filters,
+            attributes=source.attributes,
+        )
+
+    def _plan(
+        self, kind: Kind, source_id: str, source: SourceObject | None, force: bool = False
+    ) -> Plan | None:
+        link = self.job.links.get(source_id)
+        if link is not None and link.kind != kind:
+            link = None
+        if source is None:
+            if link is None:
+                return None
+            return Plan(kind, source_id, None, link, None, True, "gone")
+        decision = self._decision(kind, source)
+        if not decision.assigned and not self.job.sync_all and link is None and not force:
+            # Docs: with "Sync only assigned users and groups" unassigned objects aren't imported.
+            return None
+        deprovision = not decision.in_scope or source.soft_deleted
+        attributes = dict(source.attributes)
+        if deprovision:
+            attributes["IsSoftDeleted"] = "True"
+        members: list[str] = sorted(source.member_ids)
+        fingerprint = _fingerprint(
+            {
+                "decision": decision.details(),
+                "deprovision": deprovision,
+                "values": self._desired(kind, attributes, on_create=False),
+                "manager": source.manager_id,
+                "members": members,
+            }
+        )
+        return Plan(kind, source_id, source, link, decision, deprovision, fingerprint, attributes)
+
+    def _plans(self, kind: Kind, objects: dict[str, SourceObject]) -> dict[str, Plan]:
+        ids = list(objects) + [
+            sid for sid, link in self.job.links.items() if link.kind == kind and sid not in objects
+        ]
+        plans = {}
+        for source_id in ids:
+            plan = self._plan(kind, source_id, objects.get(source_id))
+            if plan is not None:
+                plans[source_id] = plan
+        return plans
+
+    def _selected(self, plans: dict[str, Plan], initial: bool, now: datetime) -> list[Plan]:
+        """Initial: everything. Incremental: what changed since the watermark, and escrows due."""
+        if initial or self.job.watermark is None:
+            return list(plans.values())
+        seen = self.job.watermark.fingerprints
+        chosen = []
+        for source_id, plan in plans.items():
+            escrow = self.job.escrows.get(source_id)
+            due = escrow is not None and not escrow.reference and escrow.next_attempt <= now
+            if seen.get(source_id) != plan.fingerprint or due:
+                chosen.append(plan)
+        return chosen
+
+    # --- users -------------------------------------------------------------------------------
+
+    def _failed(
+        self, log: ObjectLog, plan: Plan, action: str, what: str, failure: ProvisioningFailure
+    ) -> Outcome:
+        log.step(
+            "export",
+            f"EntryExport{action.capitalize()}",
+            "failure",
+            f"Failed to {what} {plan.kind} '{plan.display}' in {self.app_name}",
+            {"ReportableIdentifier": plan.display},
+        )
+        entry = log.summary(action, "failure", self.clock.now(), failure)
+        return Outcome(plan, action, "failure", entry, failure, link=plan.link)
+
+    def _skipped(
+        self,
+        log: ObjectLog,
+        plan: Plan,
+        description: str,
+        reason: str,
+        link: TargetLink | None = None,
+    ) -> Outcome:
+        log.step(
+            "processing", "EntrySynchronizationSkip", "skipped", description, {"SkipReason": reason}
+        )
+        code = reason if reason in ("ImportSkipped",) else "EntrySynchronizationSkipped"
+        entry = log.summary("other", "skipped", self.clock.now(), skip_reason=code)
+        return Outcome(plan, "other", "skipped", entry, link=link or plan.link)
+
+    def _import_steps(self, log: ObjectLog, plan: Plan) -> None:
+        assert plan.source is not None and plan.decision is not None
+        source_attributes = self._mapping(plan.kind).source_attributes()
+        log.step(
+            "import",
+            "EntryImport",
+            "success",
+            f"Retrieved {plan.kind} '{plan.display}' from {ENTRA}",
+            {
+                name: plan.source.attributes.get(name)
+                for name in ["objectId", *source_attributes]
+                if name != "appRoleAssignments"
+            },
+        )
+        log.step(
+            "scoping",
+            "EntrySynchronizationScoping",
+            "success",
+            f"Determine if {plan.kind} in scope by evaluating against each scoping filter",
+            {"IsActive": not plan.source.soft_deleted, **plan.decision.details()},
+        )
+
+    def _process_user(
+        self, client: ScimClient, plan: Plan, cycle_id: str, on_demand: bool = False
+    ) -> Outcome | None:
+        log = self._log(plan, cycle_id, on_demand)
+        try:
+            if plan.source is None:
+                return self._delete(client, log, plan, "Users")
+            self._import_steps(log, plan)
+            if plan.deprovision:
+                return self._disable_user(client, log, plan)
+            return self._export_user(client, log, plan)
+        except Aborted:
+            return None
+
+    def _delete(self, client: ScimClient, log: ObjectLog, plan: Plan, resource: str) -> Outcome:
+        """Hard-deleted user, or a group out of scope: DELETE (ENTRA-BEHAVIOUR §8 "Delete")."""
+        assert plan.link is not None
+        reason = "deleted" if plan.source is None else "out of scope"
+        log.step(
+            "import",
+            "EntryImportDelete",
+            "success",
+            f"Received {plan.kind} '{plan.display}' change of type (Delete) from {ENTRA}",
+        )
+        if "Delete" not in self._mapping(plan.kind).actions:
+            return self._skipped(
+                log,
+                plan,
+                f"Delete is not a target object action of {self.app_name}",
+                "DeleteNotEnabled",
+            )
+        log.step(
+            "processing",
+            "EntrySynchronizationDelete",
+            "success",
+            f"{plan.kind} '{plan.display}' will be deleted in {self.app_name} ({plan.kind} is "
+            f"{reason} in {ENTRA})",
+        )
+        try:
+            client.delete(resource, plan.link.target_id)
+        except ProvisioningFailure as failure:
+            if failure.code != "InvalidAnchor":
+                if failure.quarantine:
+                    raise CycleAborted(failure) from None
+                return self._failed(log, plan, "delete", "delete", failure)
+        log.step(
+            "export",
+            "EntryExportDelete",
+            "success",
+            f"{plan.kind} '{plan.display}' was deleted in {self.app_name}",
+            {"ReportableIdentifier": plan.display},
+        )
+        log.modify("objectId", plan.source_id, None)
+        entry = log.summary("delete", "success", self.clock.now())
+        return Outcome(plan, "delete", "success", entry, drop_link=True)
+
+    def _disable_user(self, client: ScimClient, log: ObjectLog, plan: Plan) -> Outcome:
+        """Unassigned, scoped out, soft deleted or accountEnabled false: PATCH active false."""
+        assert plan.decision is not None
+        link = plan.link
+        why = (
+            "not effectively entitled"
+            if plan.decision.reason == "NotEffectivelyEntitled"
+            else "not assigned"
+            if plan.decision.reason == "NotAssigned"
+            else "out of the scoping filters"
+            if plan.decision.reason == "ScopingFilter"
+            else "soft deleted or disabled"
+        )
+        if link is None:
+            reason = plan.decision.reason or "NotActive"
+            if reason == "NotEffectivelyEntitled":
+                # Tutorials 001/003: users with only Default Access "are excluded from
+                # provisioning and marked as not effectively entitled in the provisioning logs".
+                text = (
+                    f"{plan.kind} '{plan.display}' was skipped: it is not effectively entitled "
+                    f"for provisioning (assigned only the Default Access role)"
+                )
+            else:
+                text = f"{plan.kind} '{plan.display}' was skipped: it is {why} in {ENTRA}"
+            return self._skipped(log, plan, text, reason)
+        if link.disabled:
+            return self._skipped(
+                log,
+                plan,
+                f"{plan.kind} '{plan.display}' is already disabled in {self.app_name}",
+                "RedundantExport",
+            )
+        if "Update" not in self.job.users.actions:
+            return self._skipped(
+                log,
+                plan,
+                f"Update is not a target object action of {self.app_name}",
+                "UpdateNotEnabled",
+            )
+        log.step(
+            "processing",
+            "EntrySynchronizationUpdate",
+            "success",
+            f"User '{plan.display}' will be disabled in {self.app_name} (User is {why} in {ENTRA})",
+        )
+        body = patch_request([Change(self._active_path, False, add=False)], client.compliant)
+        try:
+            client.patch("Users", link.target_id, body)
+        except ProvisioningFailure as failure:
+            if failure.quarantine:
+                raise CycleAborted(failure) from None
+            return self._failed(log, plan, "disable", "disable", failure)
+        log.step(
+            "export",
+            "EntryExportUpdate",
+            "success",
+            f"User '{plan.display}' was disabled in {self.app_name}",
+            {"ReportableIdentifier": plan.display},
+        )
+        log.modify(self._active_path, True, False)
+        entry = log.summary("disable", "success", self.clock.now())
+        updated = replace(link, disabled=True)
+        return Outcome(plan, "disable", "success", entry, link=updated)
+
+    def _match(
+        self, client: ScimClient, plan: Plan, resource: str
+    ) -> tuple[dict[str, Any] | None, bool]:
+        """Query the target with each matching attribute in precedence order until one matches
+        (ENTRA-BEHAVIOUR §8 "Create"); (found, had_a_value)."""
+        mapping = self._mapping(plan.kind)
+        had_value = False
+        for matching in mapping.matching():
+            flows, value = evaluate_mapping(
+                matching, plan.attributes, on_create=True, now=self.clock.now()
+            )
+            if not flows:
+                continue
+            had_value = True
+            found = client.query(
+                resource, matching.target, str(value), exclude_members=resource == "Groups"
+            )
+            if len(found) > 1:
+                raise ProvisioningFailure(
+                    "DuplicateTargetEntries",
+                    f"The operation couldn't be completed because more than one {plan.kind} in "
+                    f'{self.app_name} was found with {matching.target} eq "{value}".',
+                )
+            if found:
+                if resource == "Groups" and found[0].get("members"):
+                    # Docs: a group query with members excluded that still returns members.
+                    raise ProvisioningFailure(
+                        SCIM_MULTIPLE_ENTRIES,
+                        f"{self.app_name} returned the members of group '{plan.display}' although "
+                        "the request excluded them (excludedAttributes=members).",
+                    )
+                return found[0], True
+        return None, had_value
+
+    def _export_user(self, client: ScimClient, log: ObjectLog, plan: Plan) -> Outcome:
+        link = plan.link
+        resource: dict[str, Any] | None = None
+        action = "update"
+        try:
+            if link is not None:
+                try:
+                    resource = client.get("Users", link.target_id)
+                except ProvisioningFailure as failure:
+                    if failure.code != "InvalidAnchor":
+                        raise
+                    link = None  # the cached id is gone: match again
+            if link is None:
+                resource, had_value = self._match(client, plan, "Users")
+                if not had_value:
+                    log.step(
+                        "matching",
+                        "EntryImport",
+                        "skipped",
+                        f"User '{plan.display}' has no value for any matching attribute",
+                    )
+                    return self._skipped(
+                        log,
+                        plan,
+                        f"User '{plan.display}' has no value for any matching attribute",
+                        "ImportSkipped",
+                    )
+                if resource is not None:
+                    link = TargetLink("User", plan.source_id, str(resource["id"]), plan.display)
+            if resource is not None:
+                log.target_id = str(resource.get("id", ""))
+                log.step(
+                    "matching",
+                    "EntryImport",
+                    "success",
+                    f"Retrieved '{plan.display}' from {self.app_name}",
+                    {"id": resource.get("id"), "active": resource.get("active")},
+                )
+            else:
+                log.step(
+                    "matching",
+                    "EntryImportObjectNotFound",
+                    "success",
+                    f"No matching User was found in {self.app_name}",
+                )
+            manager = self._manager_mapping
+            pending = bool(manager and plan.source and plan.source.manager_id)
+            if resource is None:
+                action = "create"
+                return self._create(client, log, plan, "Users", pending)
+            desired = self._desired("User", plan.attributes, on_create=False)
+            changes = self._changes("User", desired, resource)
+            assert link is not None
+            link = replace(link, disabled=False)
+            if manager is not None:
+                link.manager_target_id = read_path(resource, manager.target)
+            if not changes:
+                skipped = self._skipped(
+                    log,
+                    plan,
+                    "The state of the user in both the source and target systems already match. "
+                    f"No change to the User '{plan.display}' currently needs to be made.",
+                    "RedundantExport",
+                    link,
+                )
+                skipped.manager_pending = pending
+                return skipped
+            if "Update" not in self.job.users.actions:
+                return self._skipped(
+                    log,
+                    plan,
+                    f"Update is not a target object action of {self.app_name}",
+                    "UpdateNotEnabled",
+                    link,
+                )
+            log.step(
+                "processing",
+                "EntrySynchronizationUpdate",
+                "success",
+                f"User '{plan.display}' will be updated in {self.app_name}",
+            )
+            client.patch("Users", link.target_id, patch_request(changes, client.compliant))
+            for change in changes:
+                log.modify(change.path, read_path(resource, change.path), change.value)
+            log.step(
+                "export",
+                "EntryExportUpdate",
+                "success",
+                f"User '{plan.display}' was updated in {self.app_name}",
+                {"ReportableIdentifier": plan.display},
+            )
+            entry = log.summary("update", "success", self.clock.now())
+            return Outcome(plan, "update", "success", entry, link=link, manager_pending=pending)
+        except ProvisioningFailure as failure:
+            if failure.quarantine:
+                raise CycleAborted(failure) from None
+            return self._failed(log, plan, action, action, failure)
+
+    def _create(
+        self, client: ScimClient, log: ObjectLog, plan: Plan, resource: str, manager_pending: bool
+    ) -> Outcome:
+        mapping = self._mapping(plan.kind)
+        if "Create" not in mapping.actions:
+            return self._skipped(
+                log,
+                plan,
+                f"Create is not a target object action of {self.app_name}",
+                "CreateNotEnabled",
+            )
+        desired = self._desired(plan.kind, plan.attributes, on_create=True)
+        missing = [m.target for m in mapping.matching()[:1] if m.target not in desired]
+        if missing:
+            failure = ProvisioningFailure(
+                "MandatoryFieldsMissing",
+                f"The {plan.kind} couldn't be created because required values are missing: "
+                f"{', '.join(missing)}.",
+            )
+            return self._failed(log, plan, "create", "create", failure)
+        log.step(
+            "processing",
+            "EntrySynchronizationAdd",
+            "success",
+            f"{plan.kind} '{plan.display}' will be created in {self.app_name} ({plan.kind} is "
+            f"active and assigned in {ENTRA}, but no matching {plan.kind} was found in "
+            f"{self.app_name})",
+        )
+        body = user_resource(desired) if resource == "Users" else group_resource(desired)
+        created = client.create(resource, body)
+        target_id = str(created["id"])
+        log.target_id = target_id
+        for path, value in desired.items():
+            log.modify(path, None, value)
+        log.step(
+            "export",
+            "EntryExportAdd",
+            "success",
+            f"{plan.kind} '{plan.display}' was created in {self.app_name}",
+            {"ReportableIdentifier": plan.display, "id": target_id},
+        )
+        entry = log.summary("create", "success", self.clock.now())
+        link = TargetLink(plan.kind, plan.source_id, target_id, plan.display)
+        return Outcome(plan, "create", "success", entry, link=link, manager_pending=manager_pending)
+
+    # --- references (second pass) -----------------------------------------------------------
+
+    def _resolve_manager(
+        self, client: ScimClient, plan: Plan, cycle_id: str, on_demand: bool = False
+    ) -> Outcome | None:
+        """Manager is written once both users exist, as a plain string id (ENTRA-BEHAVIOUR §8)."""
+        manager = self._manager_mapping
+        link = self.job.links.get(plan.source_id)
+        if manager is None or plan.source is None or link is None or plan.deprovision:
+            return None
+        manager_link = self.job.links.get(plan.source.manager_id or "")
+        if manager_link is None:
+            return Outcome(plan, "other", "pending", manager_pending=True, reference=True)
+        if link.manager_target_id == manager_link.target_id:
+            return Outcome(plan, "other", "unchanged", link=link, reference=True)
+        log = self._log(plan, cycle_id, on_demand)
+        log.target_id = link.target_id
+        log.step(
+            "import", "EntryImport", "success", f"Retrieved User '{plan.display}' from {ENTRA}"
+        )
+        log.step(
+            "referenceResolution",
+            "EntryReferenceResolve",
+            "success",
+            f"Resolved reference attribute manager of '{plan.display}' to "
+            f"'{manager_link.display}' ({manager_link.target_id}) in {self.app_name}",
+            {"manager": manager_link.target_id},
+        )
+        change = Change(manager.target, manager_link.target_id, add=link.manager_target_id is None)
+        try:
+            client.patch("Users", link.target_id, patch_request([change], client.compliant))
+        except Aborted:
+            return None
+        except ProvisioningFailure as failure:
+            if failure.quarantine:
+                raise CycleAborted(failure) from None
+            outcome = self._failed(log, plan, "update", "update the manager of", failure)
+            outcome.reference = True
+            return outcome
+        log.modify(manager.target, link.manager_target_id, manager_link.target_id)
+        log.step(
+            "export",
+            "EntryExportUpdate",
+            "success",
+            f"User '{plan.display}' was updated in {self.app_name}",
+            {"ReportableIdentifier": plan.display},
+        )
+        entry = log.summary("update", "success", self.clock.now())
+        updated = replace(link, manager_target_id=manager_link.target_id)
+        return Outcome(plan, "update", "success", entry, link=updated, reference=True)
+
+    # --- groups and memberships --------------------------------------------------------------
+
+    def _process_group(
+        self, client: ScimClient, plan: Plan, cycle_id: str, on_demand: bool = False
+    ) -> Outcome | None:
+        log = self._log(plan, cycle_id, on_demand)
+        try:
+            if plan.source is None or (plan.deprovision and plan.link is not None):
+                # (assumption) a group that leaves scope is deleted in the target: groups have no
+                # "active" to clear.
+                return self._delete(client, log, plan, "Groups")
+            self._import_steps(log, plan)
+            if plan.deprovision:
+                assert plan.decision is not None
+                return self._skipped(
+                    log,
+                    plan,
+                    f"Group '{plan.display}' was skipped: it is not in scope "
+                    f"({plan.decision.reason})",
+                    plan.decision.reason or "NotInScope",
+                )
+            return self._export_group(client, log, plan)
+        except Aborted:
+            return None
+
+    def _export_group(self, client: ScimClient, log: ObjectLog, plan: Plan) -> Outcome:
+        link = plan.link
+        resource: dict[str, Any] | None = None
+        try:
+            if link is not None:
+                try:
+                    resource = client.get("Groups", link.target_id, exclude_members=True)
+                except ProvisioningFailure as failure:
+                    if failure.code != "InvalidAnchor":
+                        raise
+                    link = None
+            if link is None:
+                resource, _ = self._match(client, plan, "Groups")
+                if resource is not None:
+                    link = TargetLink("Group", plan.source_id, str(resource["id"]), plan.display)
+            if resource is None:
+                return self._create(client, log, plan, "Groups", False)
+            assert link is not None
+            log.target_id = link.target_id
+            log.step(
+                "matching",
+                "EntryImport",
+                "success",
+                f"Retrieved '{plan.display}' from {self.app_name}",
+                {"id": link.target_id},
+            )
+            changes = self._changes(
+                "Group", self._desired("Group", plan.attributes, False), resource
+            )
+            if not changes or "Update" not in self.job.groups.actions:
+                return self._skipped(
+                    log,
+                    plan,
+                    f"No change to the Group '{plan.display}' currently needs to be made.",
+                    "RedundantExport",
+                    link,
+                )
+            log.step(
+                "processing",
+                "EntrySynchronizationUpdate",
+                "success",
+                f"Group '{plan.display}' will be updated in {self.app_name}",
+            )
+            client.patch("Groups", link.target_id, patch_request(changes, client.compliant))
+            for change in changes:
+                log.modify(change.path, read_path(resource, change.path), change.value)
+            log.step(
+                "export",
+                "EntryExportUpdate",
+                "success",
+                f"Group '{plan.display}' was updated in {self.app_name}",
+                {"ReportableIdentifier": plan.display},
+            )
+            return Outcome(
+                plan,
+                "update",
+                "success",
+                log.summary("update", "success", self.clock.now()),
+                link=link,
+            )
+        except ProvisioningFailure as failure:
+            if failure.quarantine:
+                raise CycleAborted(failure) from None
+            return self._failed(
+                log, plan, "create" if link is None else "update", "provision", failure
+            )
+
+    def _desired_members(
+        self, group: SourceObject, users: dict[str, Plan], only: set[str] | None = None
+    ) -> set[str]:
+        wanted = set()
+        for member in group.member_ids:
+            if only is not None and member not in only:
+                continue
+            plan = users.get(member)
+            link = self.job.links.get(member)
+            if plan is None or link is None or plan.deprovision or link.kind != "User":
+                continue
+            wanted.add(link.target_id)
+        return wanted
+
+    def _sync_members(
+        self,
+        client: ScimClient,
+        plan: Plan,
+        users: dict[str, Plan],
+        cycle_id: str,
+        *,
+        only: set[str] | None = None,
+        on_demand: bool = False,
+    ) -> Outcome | None:
+        """Memberships after users and groups: Add with `$ref: null`, Remove per wire mode."""
+        link = self.job.links.get(plan.source_id)
+        if plan.source is None or link is None or plan.deprovision:
+            return None
+        if self.job.groups.mapping_for("members") is None:
+            return None
+        wanted = self._desired_members(plan.source, users, only)
+        current = set(link.members)
+        added = sorted(wanted - current)
+        removed = [] if only is not None else sorted(current - wanted)
+        if not added and not removed:
+            return None
+        log = self._log(plan, cycle_id, on_demand)
+        log.target_id = link.target_id
+        log.step(
+            "import", "EntryImport", "success", f"Retrieved Group '{plan.display}' from {ENTRA}"
+        )
+        log.step(
+            "processing",
+            "EntrySynchronizationUpdate",
+            "success",
+            f"The members of Group '{plan.display}' will be updated in {self.app_name}",
+            {"added": len(added), "removed": len(removed)},
+        )
+        members = set(current)
+        try:
+            if added:
+                client.patch("Groups", link.target_id, add_members_request(added, client.compliant))
+                members |= set(added)
+            if removed:
+                client.patch(
+                    "Groups", link.target_id, remove_members_request(removed, client.compliant)
+                )
+                members -= set(removed)
+        except Aborted:
+            return None
+        except ProvisioningFailure as failure:
+            if failure.quarantine:
+                raise CycleAborted(failure) from None
+            outcome = self._failed(log, plan, "update", "update the members of", failure)
+            outcome.reference = True
+            outcome.link = replace(link, members=members)
+            return outcome
+        log.modify("members", sorted(current), sorted(members))
+        log.step(
+            "export",
+            "EntryExportUpdate",
+            "success",
+            f"The members of Group '{plan.display}' were updated in {self.app_name}",
+            {"ReportableIdentifier": plan.display},
+        )
+        entry = log.summary("update", "success", self.clock.now())
+        updated = replace(link, members=members)
+        return Outcome(plan, "update", "success", entry, link=updated, reference=True)
+
+    # --- applying outcomes -------------------------------------------------------------------
+
+    def _escrow_due(self, entry: EscrowEntry) -> datetime:
+        """Docs "Retry duration": 6 h, 12 h, 24 h after the first failure, then every 24 h."""
+        retries = self.settings.escrow_retries
+        if entry.attempts <= len(retries):
+            return entry.first_failure + retries[entry.attempts - 1]
+        extra = entry.attempts - len(retries)
+        return entry.first_failure + retries[-1] + extra * self.settings.escrow_daily
+
+    def _apply(
+        self, outcome: Outcome, summary: CycleSummary | None, fingerprints: dict[str, str] | None
+    ) -> None:
+        plan = outcome.plan
+        now = self.clock.now()
+        with self.state.lock:
+            if outcome.entry is not None:
+                self.state.logs.append(outcome.entry)
+            if outcome.drop_link:
+                self.job.links.pop(plan.source_id, None)
+                self.job.pending_references.discard(plan.source_id)
+            elif outcome.link is not None:
+                self.job.links[plan.source_id] = outcome.link
+            if outcome.manager_pending:
+                self.job.pending_references.add(plan.source_id)
+            elif outcome.reference and outcome.status in ("success", "unchanged"):
+                self.job.pending_references.discard(plan.source_id)
+            if outcome.status == "failure" and outcome.failure is not None:
+                escrow = self.job.escrows.get(plan.source_id)
+                if escrow is None:
+                    escrow = EscrowEntry(
+                        plan.kind,
+                        plan.source_id,
+                        now,
+                        now,
+                        0,
+                        outcome.failure.code,
+                        outcome.failure.reason,
+                        reference=outcome.reference,
+                    )
+                    self.job.escrows[plan.source_id] = escrow
+                escrow.attempts += 1
+                escrow.error_code, escrow.reason = outcome.failure.code, outcome.failure.reason
+                escrow.next_attempt = self._escrow_due(escrow)
+            elif outcome.status in ("success", "skipped") and not outcome.reference:
+                self.job.escrows.pop(plan.source_id, None)
+            elif outcome.status == "success" and outcome.reference:
+                escrow = self.job.escrows.get(plan.source_id)
+                if escrow is not None and escrow.reference:
+                    self.job.escrows.pop(plan.source_id, None)
+            if fingerprints is not None and not outcome.reference:
+                fingerprints[plan.source_id] = plan.fingerprint
+            if summary is not None and outcome.status not in ("pending", "unchanged"):
+                if outcome.status == "failure":
+                    key = "failed"
+                elif outcome.status == "skipped":
+                    key = "skipped"
+                else:
+                    key = "references" if outcome.reference else outcome.action
+                summary.count(key)
+                if outcome.status == "success" and outcome.action != "other":
+                    summary.count("exported")
+
+    def _run(
+        self,
+        tasks: Iterable[Plan],
+        work: Callable[[Plan], Outcome | None],
+        summary: CycleSummary,
+        fingerprints: dict[str, str],
+        abort: threading.Event,
+        counts_progress: bool,
+    ) -> ProvisioningFailure | None:
+        """Bounded parallelism; one task per object, so never two writes to one object at once."""
+        stop: ProvisioningFailure | None = None
+        plans = list(tasks)
+        if not plans:
+            return None
+        with ThreadPoolExecutor(max_workers=max(1, self.settings.max_parallel_requests)) as pool:
+            futures = [pool.submit(work, plan) for plan in plans]
+            for plan, future in zip(plans, futures, strict=True):
+                try:
+                    outcome = future.result()
+                except CycleAborted as aborted:
+                    abort.set()
+                    stop = stop or aborted.failure
+                    continue
+                except Exception as error:  # a bug must not lose the rest of the cycle
+                    LOG.exception(
+                        "provisioning %s %s failed unexpectedly", plan.kind, plan.source_id
+                    )
+                    failure = ProvisioningFailure(
+                        "InternalError", f"{type(error).__name__}: {error}"
+                    )
+                    outcome = Outcome(plan, "other", "failure", failure=failure, link=plan.link)
+                if outcome is not None:
+                    self._apply(outcome, summary, fingerprints)
+                if counts_progress:
+                    with self.state.lock:
+                        summary.processed += 1
+                        if self.job.progress is not None:
+                            self.job.progress.processed = summary.processed
+        return stop
+
+    # --- a cycle -----------------------------------------------------------------------------
+
+    def run_cycle(self) -> CycleSummary:
+        """Initial (no watermark) or incremental cycle; users, references, groups, memberships."""
+        job = self.job
+        now = self.clock.now()
+        kind: Literal["Initial", "Incremental"] = (
+            "Initial" if job.watermark is None else "Incremental"
+        )
+        summary = CycleSummary(new_guid(), kind, now)
+        with self.tenant.lock:
+            snapshot = import_source(
+                self.tenant.directory, self.app, now, self.settings.hard_delete_after
+            )
+        self._expire_escrows(now)
+        users = self._plans("User", snapshot.users)
+        groups = self._plans("Group", snapshot.groups) if job.groups.enabled else {}
+        work_users = self._selected(users, kind == "Initial", now)
+        work_groups = self._selected(groups, kind == "Initial", now)
+        summary.total = len(work_users) + len(work_groups)
+        with self.state.lock:
+            job.progress = Progress(summary.cycle_id, kind, summary.total, 0, "users")
+        fingerprints: dict[str, str] = {}
+        abort = threading.Event()
+        stop: ProvisioningFailure | None = None
+        with self.http_factory() as http:
+            client = self._client(http, abort=abort)
+            cycle = summary.cycle_id
+            stop = self._run(
+                work_users,
+                lambda p: self._process_user(client, p, cycle),
+                summary,
+                fingerprints,
+                abort,
+                True,
+            )
+            if stop is None:
+                self._set_phase("references")
+                pending = {p.source_id for p in work_users} | set(job.pending_references)
+                stop = self._run(
+                    [users[s] for s in sorted(pending) if s in users],
+                    lambda p: self._resolve_manager(client, p, cycle),
+                    summary,
+                    fingerprints,
+                    abort,
+                    False,
+                )
+            if stop is None and job.groups.enabled:
+                self._set_phase("groups")
+                stop = self._run(
+                    work_groups,
+                    lambda p: self._process_group(client, p, cycle),
+                    summary,
+                    fingerprints,
+                    abort,
+                    True,
+                )
+            if stop is None and job.groups.enabled:
+                self._set_phase("memberships")
+                stop = self._run(
+                    list(groups.values()),
+                    lambda p: self._sync_members(client, p, users, cycle),
+                    summary,
+                    fingerprints,
+                    abort,
+                    False,
+                )
+        self._finish(summary, snapshot, users, groups, fingerprints, stop)
+        return summary
+
+    def _set_phase(self, phase: str) -> None:
+        with self.state.lock:
+            if self.job.progress is not None:
+                self.job.progress.phase = phase
+
+    def _expire_escrows(self, now: datetime) -> None:
+        """Docs: retries "go on for 28 days after the first failure after which the escrow entry
+        is removed"."""
+        with self.state.lock:
+            for source_id, entry in list(self.job.escrows.items()):
+                if now - entry.first_failure >= self.settings.escrow_give_up_after:
+                    del self.job.escrows[source_id]
+                    self._audit(
+                        "Escrow expired",
+                        f"{entry.kind} {source_id} failed for "
+                        f"{self.settings.escrow_give_up_after.days} days ({entry.error_code}); "
+                        "its retries stop.",
+                        ErrorCode=entry.error_code,
+                    )
+
+    def _finish(
+        self,
+        summary: CycleSummary,
+        snapshot: SourceSnapshot,
+        users: dict[str, Plan],
+        groups: dict[str, Plan],
+        fingerprints: dict[str, str],
+        stop: ProvisioningFailure | None,
+    ) -> None:
+        job = self.job
+        now = self.clock.now()
+        summary.ended = now
+        with self.state.lock:
+            if stop is not None:
+                summary.state = "Failed"
+                summary.error = {"code": stop.code, "message": stop.reason}
+                job.successive_failures += 1
+                self._quarantine(QUARANTINE_EXCEPTION, stop.code, stop.reason, now)
+            else:
+                previous = job.watermark.fingerprints if job.watermark else {}
+                kept = {
+                    sid: fingerprints.get(sid, previous.get(sid, "")) for sid in [*users, *groups]
+                }
+                job.watermark = Watermark(now, {k: v for k, v in kept.items() if v})
+                summary.state = "EntryLevelErrors" if summary.counts.get("failed") else "Succeeded"
+                job.successive_failures = 0
+                reason = self._threshold_reason()
+                if reason is not None:
+                    failures = sum(1 for e in job.escrows.values() if not e.reference)
+                    self._quarantine(
+                        reason,
+                        reason,
+                        f"{failures} of the objects in scope failed to provision "
+                        f"({len(job.escrows)} escrows in all).",
+                        now,
+                    )
+                elif job.quarantine is not None:
+                    self._lift_quarantine()
+                if job.quarantine is None:
+                    job.next_run = now + self.settings.cycle_interval
+                    if summary.state == "Succeeded":
+                        job.steady_state_first = job.steady_state_first or now
+                        job.steady_state_last = now
+                    job.last_successful = (
+                        summary if summary.state == "Succeeded" else job.last_successful
+                    )
+                if summary.counts.get("exported"):
+                    job.last_with_exports = summary
+            job.progress = None
+            job.history.append(summary)
+            del job.history[:-50]
+
+    def _threshold_reason(self) -> str | None:
+        """Docs "Escrow thresholds" (reference failures not counted toward 40 % / 40,000)."""
+        settings = self.settings
+        escrows = list(self.job.escrows.values())
+        failures = sum(1 for e in escrows if not e.reference)
+        tracked = len(self.job.links) + failures
+        if len(escrows) > settings.quarantine_absolute_failures:
+            return TOTAL_ESCROW
+        if failures < settings.quarantine_min_failures:
+            return None
+        if failures > settings.quarantine_total_failures:
+            return TOTAL_ESCROW
+        if tracked and failures / tracked > settings.quarantine_failure_ratio:
+            return ESCROW_PROPORTION
+        return None
+
+    def _quarantine(self, reason: str, code: str, detail: str, now: datetime) -> None:
+        """Quarantine: cycles slow to daily, a one-time mail, disabled after four weeks."""
+        job = self.job
+        current = job.quarantine
+        next_attempt = now + self.settings.quarantine_interval
+        if current is None:
+            job.quarantine = Quarantine(reason, code, detail, now, now, next_attempt)
+            self._audit("Quarantine", detail, QuarantineReason=reason, ErrorCode=code)
+        else:
+            current.reason, current.error_code, current.detail = reason, code, detail
+            current.current_began, current.next_attempt = now, next_attempt
+            current.series_count += 1
+        job.next_run = next_attempt
+        assert job.quarantine is not None
+        if now - job.quarantine.series_began >= self.settings.quarantine_disable_after:
+            job.schedule_state = "Disabled"
+            job.next_run = None
+            self._audit(
+                "Disable provisioning",
+                "The job stayed in quarantine for more than four weeks and was disabled.",
+                QuarantineReason=reason,
+            )
+        self._notify(job.quarantine)
+
+    def _lift_quarantine(self) -> None:
+        job = self.job
+        assert job.quarantine is not None
+        self._audit(
+            "Quarantine lifted",
+            "A cycle completed without the failures that caused quarantine.",
+            QuarantineReason=job.quarantine.reason,
+        )
+        job.quarantine = None
+        job.quarantine_mailed_reason = None
+
+    def _notify(self, quarantine: Quarantine) -> None:
+        """Docs: "a one-time notification email is sent. If the quarantine reason changes, an
+        updated email is sent"; only with a Notification Email and the failure box checked."""
+        job = self.job
+        if not (job.notify_on_failure and job.notification_email):
+            return
+        if job.quarantine_mailed_reason == quarantine.reason:
+            return
+        job.quarantine_mailed_reason = quarantine.reason
+        recipients = [
+            a.strip() for a in job.notification_email.replace(";", ",").split(",") if a.strip()
+        ]
+        self.state.outbox.append(
+            Mail(
+                to=recipients,
+                subject=f"Provisioning of {self.app_name} has been placed in quarantine",
+                body=(
+                    f"The provisioning job {job.id} of {self.app_name} in tenant "
+                    f"{self.tenant.tenant_id} is in quarantine.\n"
+                    f"Reason: {quarantine.reason}\nError code: {quarantine.error_code}\n"
+                    f"{quarantine.detail}\n"
+                    f"Next attempt: {graph_time(quarantine.next_attempt)}. Cycles run once a day "
+                    "until the problem is fixed; after four weeks in quarantine the job is "
+                    "disabled. Fix the cause (for example the Admin Credentials) and restart "
+                    "provisioning."
+                ),
+                sent_at=self.clock.now(),
+            )
+        )
+
+    # --- provision on demand -----------------------------------------------------------------
+
+    def provision_on_demand(
+        self, object_id: str, object_type: str, members: list[str]
+    ) -> list[dict[str, Any]]:
+        """One user, or one group with up to 5 of its members, now (Graph provisionOnDemand)."""
+        kind: Kind = "Group" if object_type.lower() == "group" else "User"
+        if kind == "User" and members:
+            raise ValueError("Members can only be given for a group.")
+        if len(members) > 5:
+            raise ValueError("Provision on demand takes a group with up to 5 members.")
+        now = self.clock.now()
+        cycle = new_guid()
+        with self.tenant.lock:
+            snapshot = import_source(
+                self.tenant.directory, self.app, now, self.settings.hard_delete_after
+            )
+        objects = snapshot.users if kind == "User" else snapshot.groups
+        if object_id not in objects and object_id not in self.job.links:
+            raise LookupError(f"No {kind.lower()} {object_id} in the directory.")
+        source = objects.get(object_id)
+        if kind == "Group" and source is not None:
+            outside = [m for m in members if m not in source.member_ids]
+            if outside:
+                raise ValueError(f"Not members of the group: {', '.join(outside)}")
+        compliant = (
+            self.job.credentials.scim_compliant
+            if self.settings.on_demand_honours_scim_flag
+            else False
+        )
+        user_plans = {
+            uid: plan
+            for uid in ([object_id] if kind == "User" else members)
+            if (plan := self._plan("User", uid, snapshot.users.get(uid), force=True)) is not None
+        }
+        entries: list[dict[str, Any]] = []
+
+        def keep(outcome: Outcome | None) -> None:
+            if outcome is None:
+                return
+            self._apply(outcome, None, None)
+            if outcome.entry is not None:
+                entries.append(outcome.entry)
+
+        def fingerprint(plan: Plan) -> None:
+            with self.state.lock:
+                if self.job.watermark is not None:
+                    self.job.watermark.fingerprints[plan.source_id] = plan.fingerprint
+
+        with self.state.run_lock(self.job.id), self.http_factory() as http:
+            client = self._client(http, compliant=compliant)
+            try:
+                if kind == "Group":
+                    plan = self._plan("Group", object_id, source, force=True)
+                    assert plan is not None
+                    keep(self._process_group(client, plan, cycle, on_demand=True))
+                    fingerprint(plan)
+                for plan in user_plans.values():
+                    keep(self._process_user(client, plan, cycle, on_demand=True))
+                    fingerprint(plan)
+                    keep(self._resolve_manager(client, plan, cycle, on_demand=True))
+                if kind == "Group":
+                    group_plan = self._plan("Group", object_id, source, force=True)
+                    assert group_plan is not None
+                    keep(
+                        self._sync_members(
+                            client, group_plan, user_plans, cycle, only=set(members), on_demand=True
+                        )
+                    )
+            except CycleAborted as aborted:
+                # On demand shows the failure; it does not quarantine the job.
+                raise aborted.failure from None
+        return entries
+
+    # --- test connection ---------------------------------------------------------------------
+
+    def test_connection(self) -> ConnectionResult:
+        """Test Connection: `GET /Users?filter=userName eq "<random guid>"` must answer 200 with an
+        empty ListResponse; groups are probed too when group provisioning is on."""
+        credentials = self.job.credentials
+        if not credentials.tenant_url:
+            return ConnectionResult(False, "The Tenant URL is required.", "MissingTenantUrl")
+        if not (credentials.secret_token or credentials.uses_oauth):
+            return ConnectionResult(False, "The Secret Token is required.", "MissingSecretToken")
+        probes = [("Users", "userName")]
+        if self.job.groups.enabled:
+            probes.append(("Groups", "displayName"))
+        one_try = self.settings.update({"retry_attempts": 0})
+        with self.http_factory() as http:
+            client = self._client(http)
+            client.settings = one_try
+            details = []
+            for resource, attribute in probes:
+                guid = new_guid()
+                try:
+                    found = client.query(
+                        resource, attribute, guid, exclude_members=resource == "Groups"
+                    )
+                except ProvisioningFailure as failure:
+                    return self._connection_failure(failure, credentials.base_url)
+                if found:
+                    return ConnectionResult(
+                        False,
+                        f"{self.app_name} returned {len(found)} {resource.lower()} for a filter "
+                        f'on a random value ({attribute} eq "{guid}"); a SCIM endpoint must apply '
+                        "the filter and answer an empty ListResponse.",
+                        "SystemForCrossDomainIdentityManagementServiceIncompatible",
+                    )
+                details.append(f'GET /{resource}?filter={attribute} eq "{guid}" → 200, 0 results')
+        return ConnectionResult(
+            True, "The supplied credentials are authorized to enable provisioning.", None, details
+        )
+
+    def _connection_failure(self, failure: ProvisioningFailure, url: str) -> ConnectionResult:
+        if failure.code == "Unauthorized":
+            message = (
+                "You appear to have entered invalid credentials. Please confirm you are using "
+                "the correct information for an administrative account. "
+                f"({self.app_name} answered HTTP {failure.status}.)"
+            )
+        elif failure.code in ("WebExceptionProtocolError", "Timeout"):
+            message = (
+                f"We could not reach {url}. Check that the Tenant URL is correct and that the "
+                f"service is reachable. ({failure.reason})"
+            )
+        elif failure.status == 404:
+            message = (
+                f"{self.app_name} answered HTTP 404 Not Found to a query at {url}. Check the "
+                "Tenant URL: a SCIM endpoint answers queries with 200 and an empty ListResponse "
+                "when nothing matches."
+            )
+        else:
+            message = f"Test Connection failed: {failure.reason}"
+        return ConnectionResult(False, message, failure.code)

@@ -1,0 +1,123 @@
+"""What the provisioning service imports from the directory: users and groups with the attributes
+mappings read, their app role assignments, and which of them count as deleted (docs "How
+Application Provisioning works" › Initial cycle, step 1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..access import effective_assignments
+from ..directory import Directory, Group, User
+from ..enterprise_apps import EnterpriseApp
+
+
+@dataclass(frozen=True)
+class SourceObject:
+    """A user or group as the service sees it at import."""
+
+    kind: str  # User or Group
+    id: str
+    display: str
+    attributes: dict[str, Any]
+    role_ids: tuple[str, ...]
+    # User: soft deleted or accountEnabled false (ENTRA-BEHAVIOUR §8 → IsSoftDeleted true).
+    soft_deleted: bool = False
+    manager_id: str | None = None
+    member_ids: tuple[str, ...] = ()
+
+
+@dataclass
+class SourceSnapshot:
+    taken_at: datetime
+    users: dict[str, SourceObject] = field(default_factory=dict)
+    groups: dict[str, SourceObject] = field(default_factory=dict)
+
+
+def _roles(app: EnterpriseApp, role_ids: list[str]) -> list[dict[str, Any]]:
+    roles = []
+    for role_id in dict.fromkeys(role_ids):
+        try:
+            role = app.role(role_id)
+        except KeyError:
+            continue
+        roles.append({"id": role.id, "value": role.value, "displayName": role.display_name})
+    return roles
+
+
+def _user(directory: Directory, app: EnterpriseApp, user: User) -> SourceObject:
+    role_ids = [a.app_role_id for a in effective_assignments(directory, app, user)]
+    soft_deleted = user.deleted_at is not None or not user.account_enabled
+    attributes: dict[str, Any] = {
+        "objectId": user.id,
+        "userPrincipalName": user.user_principal_name,
+        "mailNickname": user.mail_nickname,
+        "displayName": user.display_name,
+        "givenName": user.given_name,
+        "surname": user.surname,
+        "mail": user.mail,
+        "jobTitle": user.job_title,
+        "department": user.department,
+        "mobile": user.mobile_phone,
+        "telephoneNumber": user.business_phone,
+        "streetAddress": user.street_address,
+        "city": user.city,
+        "state": user.state,
+        "postalCode": user.postal_code,
+        "country": user.country,
+        "employeeId": user.employee_id,
+        "manager": user.manager_id,
+        "accountEnabled": "True" if user.account_enabled else "False",
+        "userType": user.user_type,
+        "IsSoftDeleted": "True" if soft_deleted else "False",
+        "appRoleAssignments": _roles(app, role_ids),
+    }
+    return SourceObject(
+        "User",
+        user.id,
+        user.user_principal_name,
+        attributes,
+        tuple(role_ids),
+        soft_deleted=soft_deleted,
+        manager_id=user.manager_id,
+    )
+
+
+def _group(directory: Directory, app: EnterpriseApp, group: Group) -> SourceObject:
+    role_ids = [a.app_role_id for a in app.assignments if a.principal_id == group.id]
+    # ENTRA-BEHAVIOUR §8 / docs: no nested groups; only direct user members are provisioned.
+    members = tuple(m for m in group.members if m in directory.users)
+    attributes: dict[str, Any] = {
+        "objectId": group.id,
+        "displayName": group.display_name,
+        "mailNickname": group.mail_nickname,
+        "description": group.description,
+        "securityEnabled": "True" if group.security_enabled else "False",
+        "members": list(members),
+        "IsSoftDeleted": "False",
+        "appRoleAssignments": _roles(app, role_ids),
+    }
+    return SourceObject(
+        "Group", group.id, group.display_name, attributes, tuple(role_ids), member_ids=members
+    )
+
+
+def import_source(
+    directory: Directory, app: EnterpriseApp, now: datetime, hard_delete_after: timedelta
+) -> SourceSnapshot:
+    """Call under the tenant's lock: a copy the cycle can use after releasing it.
+
+    A user soft deleted longer than `hard_delete_after` counts as hard deleted (ENTRA-BEHAVIOUR
+    §8: "DELETE … only on hard delete (30 days after soft delete or purge)"), as does a purged
+    one, which is simply gone.
+    """
+    snapshot = SourceSnapshot(now)
+    for user in directory.users.values():
+        if user.deleted_at is not None and now - user.deleted_at >= hard_delete_after:
+            continue
+        snapshot.users[user.id] = _user(directory, app, user)
+    for group in directory.groups.values():
+        if group.deleted_at is None:
+            snapshot.groups[group.id] = _group(directory, app, group)
+    return snapshot
