@@ -3,6 +3,7 @@ scim2-server (an independent strict SCIM server) run in-process; plus checks of 
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import threading
@@ -129,6 +130,14 @@ class RecordingScimTarget:
         self.groups: dict[str, dict[str, Any]] = {}
         self.faults: list[Fault] = []
         self.query_status: int | None = None
+        # Concurrency seen: requests in flight at once, and writes to one object at once.
+        self.delay = 0.0
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self.writing: dict[str, int] = {}
+        self.most_writes_per_object = 0
+        # OAuth client credentials accepted at /oauth2/token (RFC 6749 §4.4).
+        self.client_credentials = ("harness-client", "harness-secret")
         self.server = make_server(
             "127.0.0.1", 0, self, server_class=_ThreadingServer, handler_class=_QuietHandler
         )
@@ -182,6 +191,51 @@ class RecordingScimTarget:
     # WSGI
 
     def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == "/oauth2/token":
+            return self._token(environ, start_response)
+        # The object a write goes to: its URL, or for a POST the name it creates.
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(raw)
+        key = ""
+        if environ["REQUEST_METHOD"] == "POST" and raw:
+            created = json.loads(raw)
+            key = f"{path}:{created.get('userName') or created.get('displayName')}"
+        elif environ["REQUEST_METHOD"] in ("PATCH", "PUT", "DELETE"):
+            key = path
+        with self.lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+            if key:
+                self.writing[key] = self.writing.get(key, 0) + 1
+                self.most_writes_per_object = max(self.most_writes_per_object, self.writing[key])
+        try:
+            if self.delay:
+                threading.Event().wait(self.delay)
+            return self._handle(environ, start_response)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+                if key:
+                    self.writing[key] -= 1
+
+    def _token(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        form = {k: v[0] for k, v in parse_qs(environ["wsgi.input"].read(length).decode()).items()}
+        with self.lock:
+            self.requests.append(Recorded("POST", "/oauth2/token", {}, {}, form))
+        if (form.get("client_id"), form.get("client_secret")) != self.client_credentials:
+            return self._answer(start_response, 401, {"error": "invalid_client"})
+        return self._answer(
+            start_response,
+            200,
+            {"access_token": self.token, "token_type": "Bearer", "expires_in": 3600},
+        )
+
+    def _handle(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         method = environ["REQUEST_METHOD"]
