@@ -197,6 +197,9 @@ class GalleryApp:
     sso: SsoProfile
     scim: dict[str, object] = field(default_factory=dict)
     brand_color: str = "#333"
+    # The `[provisioning]` table: the gallery app's provisioning job template and its default
+    # user and group mappings (read by mock_idp.provisioning).
+    provisioning: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def scim_profile(self) -> ScimProfile | None:
@@ -234,6 +237,7 @@ def _parse(data: dict[str, Any]) -> GalleryApp:
         ),
         scim=dict(data.get("scim", {})),
         brand_color=data.get("brand_color", "#333"),
+        provisioning=dict(data.get("provisioning", {})),
     )
 
 

@@ -9,6 +9,7 @@ from flask import Flask, Response, jsonify, request
 from harness.control import create_control_app
 
 from ..tenant import Tenant
+from .provisioning_control import register_provisioning_control
 
 # What a scenario may change in the next Response only (navikt's enqueueCallback).
 OVERRIDES = {
@@ -58,4 +59,5 @@ def create_tenant_control_app(tenant: Tenant, enabled: bool = True) -> Flask:
                 }
             )
 
+    register_provisioning_control(app, tenant)
     return app

@@ -19,6 +19,7 @@ from ..enterprise_apps import AppRole, EnterpriseApp
 from ..ids import new_guid
 from ..tenant import Tenant
 from . import flask_app
+from .provisioning_graph import register_provisioning_graph
 
 GRAPH_BASE = "https://graph.microsoft.com/v1.0"
 
@@ -513,4 +514,5 @@ def create_graph_app(tenant: Tenant) -> Flask:
             target.claims_mapping_policy_id = None
         return "", 204
 
+    register_provisioning_graph(app, tenant)
     return app
