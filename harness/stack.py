@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -11,6 +14,7 @@ import httpx
 from gallery import load_gallery
 from mock_idp.tenant import Tenant
 from mock_idp.web import create_tenant_web
+from mock_scim.target import open_store
 from mock_sp.vendor import Vendor
 from mock_sp.web import create_vendor_web
 
@@ -31,17 +35,40 @@ CHROMIUM_FLAGS = [
 ]
 
 
+# The vendors' SCIM stores: "sqlite" (the default: a restarted server keeps its users) or
+# "memory"; SQLite files go to ENTRA_HARNESS_SCIM_DIR, else to a temporary directory.
+SCIM_STORE_VARIABLE = "ENTRA_HARNESS_SCIM_STORE"
+SCIM_DIRECTORY_VARIABLE = "ENTRA_HARNESS_SCIM_DIR"
+
+
 class Stack:
     """Tenant + vendors + the host map and test CA that let the tutorials' URLs work literally."""
 
-    def __init__(self, ca_directory: Path | None = None, enable_control: bool = True) -> None:
+    def __init__(
+        self,
+        ca_directory: Path | None = None,
+        enable_control: bool = True,
+        scim_store: str | None = None,
+        scim_directory: Path | None = None,
+    ) -> None:
         self.clock = Clock()
         # The provisioning service reaches the vendors' SCIM URLs through the same host map.
         self.tenant = Tenant(
             self.clock,
             http_client_factory=lambda: http_client(self.host_map, self.ca.client_context()),
         )
-        self.vendors = {key: Vendor(app, self.clock) for key, app in load_gallery().items()}
+        self.scim_store = scim_store or os.environ.get(SCIM_STORE_VARIABLE) or "sqlite"
+        configured = scim_directory or os.environ.get(SCIM_DIRECTORY_VARIABLE)
+        self.scim_directory: Path | None = Path(configured) if configured else None
+        self._temporary_scim_directory = self.scim_directory is None and self.scim_store != "memory"
+        if self._temporary_scim_directory:
+            self.scim_directory = Path(tempfile.mkdtemp(prefix="entra-harness-scim-"))
+        self.vendors = {
+            key: Vendor(
+                app, self.clock, scim_store=open_store(self.scim_store, self.scim_directory, key)
+            )
+            for key, app in load_gallery().items()
+        }
         self.tenant_web = create_tenant_web(self.tenant, enable_control=enable_control)
         self.vendor_webs = {
             key: create_vendor_web(v, enable_control) for key, v in self.vendors.items()
@@ -99,10 +126,15 @@ class Stack:
         for server in self.servers.values():
             server.stop()
         self.servers.clear()
+        for vendor in self.vendors.values():
+            vendor.close()
+        if self._temporary_scim_directory and self.scim_directory is not None:
+            shutil.rmtree(self.scim_directory, ignore_errors=True)
         self.ca.remove()
 
     def reset(self) -> None:
-        """Before each scenario: fresh tenant, fresh vendors, a running clock."""
+        """Before each scenario: fresh tenant, fresh vendors (SCIM stores emptied, request logs
+        cleared), a running clock."""
         self.clock.reset()
         self.tenant.reset()
         for vendor in self.vendors.values():
@@ -132,8 +164,9 @@ class Stack:
                 },
                 "graph_admin_token": self.tenant.admin_token,
                 "vendor_console_tokens": {k: v.console_token for k, v in self.vendors.items()},
-                "scim_tokens": {},
+                "scim_tokens": {k: v.scim.token for k, v in self.vendors.items() if v.scim},
             },
+            "scim_tenant_urls": {k: v.scim.base_url for k, v in self.vendors.items() if v.scim},
             "chromium_args": self.chromium_args(),
         }
 

@@ -12,6 +12,8 @@ from flask import Flask, abort, jsonify, make_response, redirect, render_templat
 from werkzeug.wrappers import Response
 
 from harness.control import create_control_app
+from mock_scim.control import add_scim_controls
+from mock_scim.web import create_scim_app
 
 from ..acs import AcsRefusal
 from ..directory import VendorUser
@@ -228,7 +230,12 @@ def create_vendor_web(vendor: Vendor, enable_control: bool = True) -> VendorWeb:
     console.register_blueprint(create_console_pages(vendor))
     for host in {vendor.app.sso.console_host, *(c.host for c in vendor.app.sso.consoles)}:
         by_host[host] = console
+    if vendor.scim is not None:
+        # The SCIM host (gallery scim.tenant_url) is one more host of the vendor's server.
+        by_host[vendor.scim.host] = create_scim_app(vendor.scim)
     control = create_control_app(vendor.app.key, vendor.clock, vendor.reset, enable_control)
+    if vendor.scim is not None:
+        add_scim_controls(control, vendor.scim)
 
     @control.get("/_mock/acs-log")
     def acs_log() -> Response:
