@@ -823,13 +823,17 @@ class ProvisioningEngine:
     def _desired_members(
         self, group: SourceObject, users: dict[str, Plan], only: set[str] | None = None
     ) -> set[str]:
+        """Direct user members that exist in the target and are in scope; a disabled or soft
+        deleted member stays a member (Entra keeps the membership, the target user is inactive)."""
         wanted = set()
         for member in group.member_ids:
             if only is not None and member not in only:
                 continue
             plan = users.get(member)
             link = self.job.links.get(member)
-            if plan is None or link is None or plan.deprovision or link.kind != "User":
+            if plan is None or link is None or link.kind != "User":
+                continue
+            if plan.decision is None or not plan.decision.in_scope:
                 continue
             wanted.add(link.target_id)
         return wanted
