@@ -139,6 +139,9 @@ def _parse(saml_response: str) -> tuple[bytes, etree._Element]:
         root = etree.fromstring(document, parser)
     except etree.XMLSyntaxError as error:
         raise AcsRefusal("malformed", f"SAMLResponse is not XML: {error}") from None
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:  # any encoding, e.g. UTF-16
+        raise AcsRefusal("malformed", "DTDs are not allowed in a SAML message")
     if root.tag != f"{{{SAMLP}}}Response" or root.get("Version") != "2.0":
         raise AcsRefusal("malformed", "not a SAML 2.0 Response")
     return document, root
