@@ -9,7 +9,6 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import ValidationError
 from scim2_models import (
     AuthenticationScheme,
     Bulk,
@@ -36,7 +35,7 @@ from scim2_models import (
 from gallery import ScimProfile
 from harness.clock import Clock, saml_instant
 
-from .errors import MethodNotAllowedException, from_validation_error
+from .errors import MethodNotAllowedException
 from .filtering import (
     CompiledFilter,
     FilterCompiler,
@@ -51,6 +50,7 @@ from .requests import ScimRequest, ScimResponse
 from .rules import Rule, profile_rules
 from .schema import LIST_RESPONSE, USER, ResourceSchema, build_schemas
 from .storage import IndexKey, ScimStore, StoredResource
+from .validation import read_request
 
 SPC = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -416,13 +416,10 @@ class ScimService:
             ]
         return body
 
-    def validate(
-        self, schema: ResourceSchema, body: dict[str, Any], context: Context
-    ) -> Resource[Any]:
-        try:
-            return schema.model.model_validate(body, scim_ctx=context, scim_policy=ENTRA_POLICY)
-        except ValidationError as error:
-            raise from_validation_error(error) from None
+    def validate(self, schema: ResourceSchema, body: dict[str, Any]) -> Resource[Any]:
+        """A POST or PUT body as a resource (RFC 7643 §2.2: read-only values ignored, required
+        ones present), or the SCIM error it deserves."""
+        return read_request(schema.model, body, ENTRA_POLICY)
 
     def stored_form(self, schema: ResourceSchema, resource: Resource[Any]) -> dict[str, Any]:
         """What the store keeps: the attributes without `id` and `meta`, only those the vendor
@@ -476,9 +473,7 @@ class ScimService:
 
     def create(self, request: ScimRequest, schema: ResourceSchema) -> ScimResponse:
         """RFC 7644 §3.3: 201 with the resource, Location and ETag; 409 uniqueness."""
-        resource = self.validate(
-            schema, self.read_resource(request, schema), Context.RESOURCE_CREATION_REQUEST
-        )
+        resource = self.validate(schema, self.read_resource(request, schema))
         data = self.stored_form(schema, resource)
         if schema.core_urn == USER:
             for name, value in self.profile.defaults.items():
@@ -540,9 +535,7 @@ class ScimService:
     ) -> ScimResponse:
         """RFC 7644 §3.5.1: the new state, with immutable attributes unchanged (400 mutability)
         and read-only ones kept."""
-        replacement = self.validate(
-            schema, self.read_resource(request, schema), Context.RESOURCE_REPLACEMENT_REQUEST
-        )
+        replacement = self.validate(schema, self.read_resource(request, schema))
 
         def change(stored: StoredResource) -> dict[str, Any]:
             new = replacement.model_copy(deep=True)

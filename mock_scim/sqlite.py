@@ -15,6 +15,9 @@ from scim2_models import NotFoundException, PreconditionFailedException, Uniquen
 
 from .storage import IndexKey, ScimStore, StoredResource, distinct_keys
 
+# Each write touches as few b-trees as it can (a create: the row, its id index, its type index,
+# one primary key per index key), since every one is pages written to the WAL per commit. A
+# resource's keys are kept in its row, so they are deleted by primary key without an index.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS resources (
     seq INTEGER PRIMARY KEY,
@@ -23,21 +26,26 @@ CREATE TABLE IF NOT EXISTS resources (
     version INTEGER NOT NULL,
     created TEXT NOT NULL,
     last_modified TEXT NOT NULL,
-    data TEXT NOT NULL
+    data TEXT NOT NULL,
+    keys TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS resources_by_type ON resources (resource_type, seq);
-CREATE TABLE IF NOT EXISTS resource_keys (
+CREATE TABLE IF NOT EXISTS unique_keys (
     resource_type TEXT NOT NULL,
     name TEXT NOT NULL,
     value TEXT NOT NULL,
     resource_seq INTEGER NOT NULL,
-    is_unique INTEGER NOT NULL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS resource_keys_unique
-    ON resource_keys (resource_type, name, value) WHERE is_unique = 1;
-CREATE INDEX IF NOT EXISTS resource_keys_lookup ON resource_keys (resource_type, name, value);
-CREATE INDEX IF NOT EXISTS resource_keys_owner ON resource_keys (resource_seq);
+    PRIMARY KEY (resource_type, name, value)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS lookup_keys (
+    resource_type TEXT NOT NULL,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    resource_seq INTEGER NOT NULL,
+    PRIMARY KEY (resource_type, name, value, resource_seq)
+) WITHOUT ROWID;
 """
+SCHEMA_VERSION = 2
 
 COLUMNS = "seq, id, version, created, last_modified, data"
 Row = tuple[int, str, int, str, str, str]
@@ -58,11 +66,25 @@ class SqliteStore(ScimStore):
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
+        # Threads of this process queue here rather than in SQLite's busy handler, which sleeps
+        # a millisecond or more between tries; other processes still meet the busy handler.
+        self._write_lock = threading.Lock()
         connection = self._connection()
         # WAL: readers never block the writer nor it them (sqlite.org/wal.html); the mode is
         # stored in the file, so every later connection has it.
         connection.execute("PRAGMA journal_mode=WAL")
-        connection.executescript(SCHEMA)
+        with self._write() as writing:
+            version = writing.execute("PRAGMA user_version").fetchone()[0]
+            tables = writing.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
+            if tables and version != SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"{self.path} holds SCIM data of another layout (version {version}); "
+                    "move it away to start afresh"
+                )
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    writing.execute(statement)
+            writing.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
@@ -88,13 +110,14 @@ class SqliteStore(ScimStore):
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         connection = self._connection()
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield connection
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
+        with self._write_lock:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
 
     @staticmethod
     def _resource(resource_type: str, row: Row) -> StoredResource:
@@ -114,30 +137,44 @@ class SqliteStore(ScimStore):
         return row
 
     @staticmethod
-    def _check_unique(
-        connection: sqlite3.Connection, resource_type: str, keys: list[IndexKey], owner: int
-    ) -> None:
-        for key in keys:
-            if not key.unique:
-                continue
-            holder = connection.execute(
-                "SELECT resource_seq FROM resource_keys WHERE resource_type = ? AND name = ?"
-                " AND value = ? AND is_unique = 1",
-                (resource_type, key.name, key.value),
-            ).fetchone()
-            if holder is not None and holder[0] != owner:
-                raise UniquenessException(
-                    detail=f"{key.name} {key.value!r} is already taken by another {resource_type}"
-                )
-
-    @staticmethod
     def _insert_keys(
         connection: sqlite3.Connection, resource_type: str, seq: int, keys: list[IndexKey]
     ) -> None:
+        """Add a resource's keys; a unique one another resource holds refuses the write."""
+        unique = [(resource_type, k.name, k.value, seq) for k in keys if k.unique]
+        try:
+            connection.executemany("INSERT INTO unique_keys VALUES (?, ?, ?, ?)", unique)
+        except sqlite3.IntegrityError:
+            taken = next(
+                key
+                for key in keys
+                if key.unique
+                and connection.execute(
+                    "SELECT resource_seq FROM unique_keys WHERE resource_type = ? AND name = ?"
+                    " AND value = ? AND resource_seq != ?",
+                    (resource_type, key.name, key.value, seq),
+                ).fetchone()
+            )
+            raise UniquenessException(
+                detail=f"{taken.name} {taken.value!r} is already taken by another {resource_type}"
+            ) from None
         connection.executemany(
-            "INSERT INTO resource_keys (resource_type, name, value, resource_seq, is_unique)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [(resource_type, k.name, k.value, seq, int(k.unique)) for k in keys],
+            "INSERT INTO lookup_keys VALUES (?, ?, ?, ?)",
+            [(resource_type, k.name, k.value, seq) for k in keys],
+        )
+
+    @staticmethod
+    def _delete_keys(connection: sqlite3.Connection, resource_type: str, seq: int) -> None:
+        stored = connection.execute("SELECT keys FROM resources WHERE seq = ?", (seq,)).fetchone()
+        keys = [IndexKey(*key) for key in json.loads(stored[0])]
+        connection.executemany(
+            "DELETE FROM unique_keys WHERE resource_type = ? AND name = ? AND value = ?",
+            [(resource_type, k.name, k.value) for k in keys if k.unique],
+        )
+        connection.executemany(
+            "DELETE FROM lookup_keys WHERE resource_type = ? AND name = ? AND value = ?"
+            " AND resource_seq = ?",
+            [(resource_type, k.name, k.value, seq) for k in keys],
         )
 
     @staticmethod
@@ -154,11 +191,11 @@ class SqliteStore(ScimStore):
         text = json.dumps(data)
         resource_id = str(uuid4())
         with self._write() as connection:
-            self._check_unique(connection, resource_type, distinct, -1)
             cursor = connection.execute(
-                "INSERT INTO resources (id, resource_type, version, created, last_modified, data)"
-                " VALUES (?, ?, 1, ?, ?, ?)",
-                (resource_id, resource_type, now, now, text),
+                "INSERT INTO resources"
+                " (id, resource_type, version, created, last_modified, data, keys)"
+                " VALUES (?, ?, 1, ?, ?, ?, ?)",
+                (resource_id, resource_type, now, now, text, _keys_text(distinct)),
             )
             seq = cursor.lastrowid
             assert seq is not None
@@ -185,14 +222,13 @@ class SqliteStore(ScimStore):
             row = self._row(connection, resource_type, resource_id)
             self._check_version(resource_type, row, expected_version)
             seq = row[0]
-            self._check_unique(connection, resource_type, distinct, seq)
-            connection.execute(
-                "UPDATE resources SET data = ?, version = version + 1, last_modified = ?"
-                " WHERE seq = ?",
-                (text, now, seq),
-            )
-            connection.execute("DELETE FROM resource_keys WHERE resource_seq = ?", (seq,))
+            self._delete_keys(connection, resource_type, seq)
             self._insert_keys(connection, resource_type, seq, distinct)
+            connection.execute(
+                "UPDATE resources SET data = ?, keys = ?, version = version + 1,"
+                " last_modified = ? WHERE seq = ?",
+                (text, _keys_text(distinct), now, seq),
+            )
         return StoredResource(resource_type, resource_id, row[2] + 1, row[3], now, json.loads(text))
 
     def delete(
@@ -201,7 +237,7 @@ class SqliteStore(ScimStore):
         with self._write() as connection:
             row = self._row(connection, resource_type, resource_id)
             self._check_version(resource_type, row, expected_version)
-            connection.execute("DELETE FROM resource_keys WHERE resource_seq = ?", (row[0],))
+            self._delete_keys(connection, resource_type, row[0])
             connection.execute("DELETE FROM resources WHERE seq = ?", (row[0],))
 
     def find(self, resource_type: str, name: str, value: str) -> list[StoredResource]:
@@ -209,7 +245,7 @@ class SqliteStore(ScimStore):
             self._connection()
             .execute(
                 "SELECT r.seq, r.id, r.version, r.created, r.last_modified, r.data"
-                " FROM resource_keys k JOIN resources r ON r.seq = k.resource_seq"
+                " FROM lookup_keys k JOIN resources r ON r.seq = k.resource_seq"
                 " WHERE k.resource_type = ? AND k.name = ? AND k.value = ? ORDER BY r.seq",
                 (resource_type, name, value),
             )
@@ -251,7 +287,8 @@ class SqliteStore(ScimStore):
 
     def clear(self) -> None:
         with self._write() as connection:
-            connection.execute("DELETE FROM resource_keys")
+            connection.execute("DELETE FROM unique_keys")
+            connection.execute("DELETE FROM lookup_keys")
             connection.execute("DELETE FROM resources")
 
     def close(self) -> None:
@@ -260,3 +297,7 @@ class SqliteStore(ScimStore):
         for connection in connections:
             connection.close()
         self._local = threading.local()
+
+
+def _keys_text(keys: list[IndexKey]) -> str:
+    return json.dumps([[key.name, key.value, key.unique] for key in keys])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 from flask import Flask, Response, request
 from scim2_models import NotFoundException, SCIMException
@@ -30,6 +31,19 @@ def _wire(response: ScimResponse) -> Response:
     return wire
 
 
+def _headers(environ: dict[str, Any]) -> dict[str, str]:
+    """The request headers by lower-case name, read straight from the WSGI environ (PEP 3333)."""
+    headers = {
+        key[5:].replace("_", "-").lower(): value
+        for key, value in environ.items()
+        if key.startswith("HTTP_")
+    }
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if environ.get(key):
+            headers[key.replace("_", "-").lower()] = environ[key]
+    return headers
+
+
 def create_scim_app(target: ScimTarget) -> Flask:
     """https://<vendor SCIM host>/<tenant URL path>/…: the endpoint of mock_scim.service."""
     app = Flask(f"{target.key}-scim")
@@ -43,7 +57,7 @@ def create_scim_app(target: ScimTarget) -> Flask:
             path="/" + rest,
             base_url=f"{request.scheme}://{request.host}{base}",
             query=request.args.to_dict(flat=True),
-            headers={name.lower(): value for name, value in request.headers.items()},
+            headers=_headers(request.environ),
             body=request.get_data(),
         )
         return _wire(target.service.handle(scim_request))
@@ -73,10 +87,14 @@ def create_scim_app(target: ScimTarget) -> Flask:
 
     @app.after_request
     def record(response: Response) -> Response:
+        environ = request.environ
+        query = environ.get("QUERY_STRING")
+        # The URL as the client sent it (its query string undecoded).
+        url = f"{request.scheme}://{request.host}{environ.get('SCRIPT_NAME', '')}{request.path}"
         target.log.record(
             saml_instant(target.clock.now()),
             request.method,
-            request.url,
+            f"{url}?{query}" if query else url,
             tuple(request.headers.items()),
             request.get_data(),
             response.status_code,

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from scim2_client.engines.wsgi import WSGISCIMClient
+from scim2_models import Context, EnterpriseUser, Group, SCIMException, User
+from scim2_models.base import BaseModel
 from scim2_tester import check_server
 from scim2_tester.utils import Status
 from werkzeug.test import Client, TestResponse
@@ -18,7 +20,9 @@ from gallery import ScimProfile
 from harness.clock import Clock
 from harness.control import create_control_app
 from mock_scim.control import add_scim_controls
+from mock_scim.patching import ENTRA_POLICY
 from mock_scim.target import ScimTarget
+from mock_scim.validation import read_request
 from mock_scim.web import create_scim_app
 
 ROOT, PREFIX = "https://scim.example.test", "/scim/v2"
@@ -458,7 +462,7 @@ def test_the_request_log_is_on_the_control_app(scim: Scim) -> None:
     assert [(e["method"], e["status"]) for e in log] == [("POST", 201), ("GET", 200)]
     assert log[0]["request"]["body"]["userName"] == "a@example.com"
     assert log[0]["response"]["body"]["userName"] == "a@example.com"
-    assert log[1]["url"] == f'{BASE}/Users?filter=userName%20eq%20"a@example.com"'
+    assert log[1]["url"] == f"{BASE}/Users?filter=userName%20eq%20%22a@example.com%22"
     assert (
         client.get(f"/_mock/requests?since={log[0]['seq']}").json["requests"][0]["method"] == "GET"
     )
@@ -492,3 +496,45 @@ def test_the_generic_side_of_every_vendor_difference(scim: Scim) -> None:
         == 204
     )
     assert scim("GET", f"/Users/{other_client['id']}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"schemas": [USER], "userName": "a", "id": "mine", "meta": {"resourceType": "User"}},
+        {"schemas": [USER], "userName": "a", "groups": [{"value": "g1", "display": "G"}]},
+        {
+            "schemas": [USER, ENTERPRISE],
+            "userName": "a",
+            "active": "False",
+            "emails": [{"value": "a@x.org", "primary": True}, {"value": "b@x.org"}],
+            ENTERPRISE: {
+                "manager": {"value": "m", "$ref": "https://x/Users/m", "displayName": "M"}
+            },
+        },
+        {"schemas": [USER], "displayName": "no userName"},
+        {"schemas": [USER], "userName": "a", "emails": []},
+        {"schemas": [USER], "userName": "a", "emails": [{"value": "a", "primary": True}] * 2},
+        {"schemas": [USER, ENTERPRISE], "userName": "a", ENTERPRISE: {"manager": {"value": "m"}}},
+        {"schemas": [USER], "userName": "a", "x509Certificates": [{"display": "no value"}]},
+        {"schemas": [GROUP], "displayName": "g", "members": [{"value": "u", "display": "U"}]},
+        {"schemas": [GROUP], "members": [{"value": "u"}]},
+    ],
+)
+def test_the_fast_request_reading_agrees_with_scim2_models(body: dict[str, Any]) -> None:
+    """mock_scim.validation reads POST/PUT bodies as scim2-models' request contexts do."""
+    model: Any = Group if body["schemas"] == [GROUP] else User[EnterpriseUser]
+    for context in (Context.RESOURCE_CREATION_REQUEST, Context.RESOURCE_REPLACEMENT_REQUEST):
+        try:
+            expected: BaseModel | None = model.model_validate(
+                body, scim_ctx=context, scim_policy=ENTRA_POLICY
+            )
+        except Exception:
+            expected = None
+        try:
+            actual: BaseModel | None = read_request(model, body, ENTRA_POLICY)
+        except SCIMException:
+            actual = None
+        assert (actual is None) == (expected is None), (context, expected, actual)
+        if actual is not None and expected is not None:
+            assert actual.model_dump() == expected.model_dump()

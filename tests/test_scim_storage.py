@@ -3,6 +3,7 @@ across processes sharing the file, and when the process is killed."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,3 +53,11 @@ def test_sqlite_uniqueness_holds_across_connections_to_one_file(tmp_path: Path) 
     assert stores[0].count("User") == stores[1].count("User") == 1
     for store in stores:
         store.close()
+
+
+def test_sqlite_refuses_a_file_of_another_layout(tmp_path: Path) -> None:
+    path = tmp_path / "scim.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE resources (id TEXT)")
+    with pytest.raises(RuntimeError, match="another layout"):
+        SqliteStore(path)
