@@ -363,3 +363,72 @@ def test_progress_and_cycle_summary(target: RecordingScimTarget) -> None:
     assert w.job.progress is None and w.job.history[-1] is summary
     assert w.job.next_run == summary.ended + timedelta(minutes=40)
     assert w.job.watermark is not None and w.job.watermark.taken_at == summary.ended
+
+
+def test_sync_all_users_and_groups_needs_no_assignment(target: RecordingScimTarget) -> None:
+    w = world(target)
+    w.service.configure(w.job, sync_all=True)
+    ada = w.user("ada", assign=False)
+    team = w.group("Team", [ada], assign=False)
+    summary = w.start()
+    assert summary.counts["create"] == 2
+    assert w.link(ada) and w.job.links[team.id]
+    w.service.configure(w.job, sync_all=False)
+    assert w.job.watermark is None, "a scope change starts a new initial cycle"
+    w.run_due()
+    assert target.user_named("ada@contoso.com")["active"] is False
+
+
+def test_mapping_options_on_the_wire(target: RecordingScimTarget) -> None:
+    """Constant and Expression mappings, "default value if null" on create only, "apply this
+    mapping: only during object creation", and nulls never sent."""
+    from mock_idp.provisioning.mappings import AttributeMapping, clone
+
+    w = world(target)
+    users = clone(w.job.users)
+    users.mapping_for("externalId").apply = "ObjectAddOnly"  # type: ignore[union-attr]
+    users.mapping_for("title").default_value = "Staff"  # type: ignore[union-attr]
+    users.mappings.append(AttributeMapping("preferredLanguage", "Constant", "sv-SE"))
+    users.mappings.append(AttributeMapping("nickName", "Expression", "ToLower([givenName])"))
+    w.service.update_mappings(w.job, users, None)
+    ada = w.user("ada", job_title=None, city=None)
+    w.start()
+    created = target.bodies("POST", "^/Users$")[0]
+    assert created["title"] == "Staff" and created["externalId"] == "ada"
+    assert created["preferredLanguage"] == "sv-SE" and created["nickName"] == "ada"
+    assert "addresses" not in created and "phoneNumbers" not in created
+    w.admin.update_user(
+        w.tenant, ada.id, user_principal_name="ada.l@contoso.com", given_name="Adde"
+    )
+    w.later(minutes=40)
+    update = target.bodies("PATCH", "^/Users/")[-1]
+    assert {o["path"] for o in update["Operations"]} == {"userName", "name.givenName", "nickName"}
+
+
+def test_restart_full_forgets_the_links_and_matches_again(target: RecordingScimTarget) -> None:
+    w = world(target)
+    ada = w.user("ada")
+    w.start()
+    first_id = w.link(ada)
+    w.service.restart(w.job, "Full")
+    assert w.job.links == {} and w.job.watermark is None
+    start = len(target.requests)
+    w.run_due()
+    assert [(r.method, r.path) for r in target.requests[start:]] == [("GET", "/Users")]
+    assert w.link(ada) == first_id, "matched again by userName, not created twice"
+
+
+def test_a_failed_manager_reference_waits_for_its_escrow_retry(target: RecordingScimTarget) -> None:
+    w = world(target, settings={"retry_attempts": 0})
+    boss = w.user("boss")
+    ada = w.user("ada", manager_id=boss.id)
+    target.fail(400, times=1, method="PATCH")
+    first = w.start()
+    assert first.counts["failed"] == 1 and w.job.escrows[ada.id].reference
+    start = len(target.requests)
+    w.later(minutes=40)
+    assert target.requests[start:] == [], "no retry before the escrow is due"
+    w.later(hours=6)
+    assert target.bodies("PATCH", "^/Users/")[-1]["Operations"][0]["path"] == MANAGER
+    assert target.user_named("ada@contoso.com")[ENTERPRISE]["manager"] == {"value": w.link(boss)}
+    assert not w.job.escrows

@@ -1044,7 +1044,10 @@ class ProvisioningEngine:
             )
             if stop is None:
                 self._set_phase("references")
-                pending = {p.source_id for p in work_users} | set(job.pending_references)
+                changed = {p.source_id for p in work_users}
+                pending = changed | {
+                    s for s in job.pending_references if self._reference_due(s, now)
+                }
                 stop = self._run(
                     [users[s] for s in sorted(pending) if s in users],
                     lambda p: self._resolve_manager(client, p, cycle),
@@ -1065,8 +1068,13 @@ class ProvisioningEngine:
                 )
             if stop is None and job.groups.enabled:
                 self._set_phase("memberships")
+                changed = {p.source_id for p in work_groups}
                 stop = self._run(
-                    list(groups.values()),
+                    [
+                        p
+                        for p in groups.values()
+                        if p.source_id in changed or self._reference_due(p.source_id, now)
+                    ],
                     lambda p: self._sync_members(client, p, users, cycle),
                     summary,
                     fingerprints,
@@ -1075,6 +1083,11 @@ class ProvisioningEngine:
                 )
         self._finish(summary, snapshot, users, groups, fingerprints, stop)
         return summary
+
+    def _reference_due(self, source_id: str, now: datetime) -> bool:
+        """A failed reference (manager, members) waits for its escrow retry like any export."""
+        escrow = self.job.escrows.get(source_id)
+        return escrow is None or not escrow.reference or escrow.next_attempt <= now
 
     def _set_phase(self, phase: str) -> None:
         with self.state.lock:
