@@ -1,1 +1,1 @@
-"""SCIM 2.0 targets with each vendor's quirks (issue 5)."""
+"""SCIM 2.0 endpoints of the simulated vendors: stores, protocol, vendor profiles, web and controls."""

@@ -1,5 +1,6 @@
-"""Filters (RFC 7644 §3.4.2.2), parsed by scim2-models and compiled once into predicates over
-stored resources as plain dicts, with the index lookup that narrows their candidates."""
+"""Filters (RFC 7644 §3.4.2.2) parsed by scim2-models, compiled once into predicates over stored dicts."""
+
+# A compiled filter also names the index lookup that narrows its candidates.
 
 from __future__ import annotations
 

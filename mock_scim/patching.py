@@ -1,6 +1,7 @@
-"""PATCH (RFC 7644 §3.5.2) as Entra's provisioning service sends it, read into what
-scim2-models applies: `op` in any case, "True"/"False" for booleans, value-filtered paths,
-path-less replace with attribute-path keys, and the manager as a plain id."""
+"""PATCH (RFC 7644 §3.5.2) in Entra's dialect, read into what scim2-models applies."""
+
+# Entra's forms (ENTRA-BEHAVIOUR §8): `op` in any case, "True"/"False" for booleans, value-filtered
+# paths, path-less replace with attribute-path keys, and the manager as a plain id.
 
 from __future__ import annotations
 

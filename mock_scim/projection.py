@@ -1,5 +1,7 @@
-"""Which attributes a response carries: `returned` (RFC 7643 §2.4, §7) and the `attributes` /
-`excludedAttributes` parameters (RFC 7644 §3.4.2.5, §3.9), compiled once per parameter pair."""
+"""Which attributes a response carries: `returned` and `attributes` / `excludedAttributes`."""
+
+# RFC 7643 §2.4 and §7 (returned), RFC 7644 §3.4.2.5 and §3.9 (the parameters); compiled once per
+# parameter pair.
 
 from __future__ import annotations
 

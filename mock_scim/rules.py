@@ -1,5 +1,6 @@
-"""Vendor rules a written User must satisfy, by the names gallery `[scim] rules` lists, and the
-rules every profile states as data (required attributes, allowed types, most values)."""
+"""Vendor rules a written User must satisfy: named ones (gallery `[scim] rules`) and data ones."""
+
+# The data ones: required attributes, allowed types and most values per attribute.
 
 from __future__ import annotations
 

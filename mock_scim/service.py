@@ -1,6 +1,7 @@
-"""The SCIM protocol of one endpoint (RFC 7644): routing, validation, filtering, patching,
-listing, discovery. Vendor differences come from the profile's data; every public method is a
-step a subclass may override. Errors are raised as SCIMException and mapped by the web layer."""
+"""The SCIM protocol of one endpoint (RFC 7644): routing, validation, filtering, patching, listing."""
+
+# Vendor differences come from the profile's data; every public method is a step a subclass may
+# override. Errors are raised as SCIMException and mapped to bodies by the web layer.
 
 from __future__ import annotations
 

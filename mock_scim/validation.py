@@ -1,7 +1,8 @@
-"""Reading a POST or PUT body as RFC 7643 §2.2 and §2.4 ask (read-only values ignored, required
-ones present, one primary value), in one pass planned once per model: scim2-models' own request
-context walks every field's annotations on every request, which costs more than the rest of a
-create. tests/test_scim_protocol.py checks both readings agree."""
+"""POST and PUT bodies read as RFC 7643 §2.2 and §2.4 ask, in one pass planned once per model."""
+
+# Read-only values ignored, required ones present, one primary value. scim2-models' own request
+# contexts walk every field's annotations on every request, which costs more than the rest of a
+# create; tests/test_scim_protocol.py checks both readings agree.
 
 from __future__ import annotations
 

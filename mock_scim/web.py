@@ -1,5 +1,4 @@
-"""The web layer of a SCIM endpoint: a thin Flask app that turns the HTTP request into a
-ScimRequest, calls the protocol once, and serialises; the one place errors become bodies."""
+"""The thin Flask app of a SCIM endpoint: parse, call the protocol once, serialise; errors mapped here."""
 
 from __future__ import annotations
 
@@ -64,6 +63,14 @@ def create_scim_app(target: ScimTarget) -> Flask:
 
     @app.errorhandler(SCIMException)
     def scim_error(error: SCIMException) -> Response:
+        log.info(
+            "SCIM %s %s: %s %s %s",
+            request.method,
+            request.path,
+            error.status,
+            error.scim_type or "-",
+            error.detail,
+        )
         return _wire(error_response(error))
 
     @app.errorhandler(HTTPException)

@@ -1,7 +1,7 @@
-"""The vendor's SCIM store is its SP's user directory: a user SCIM creates active signs in, one it
-deactivates is refused; regions other than the first keep their own users; the SQLite store
-keeps users across a restart and through a killed process; concurrent creates of one userName
-give exactly one 201."""
+"""The SCIM store is the vendor SP's directory; restart, kill -9 and concurrent creates on SQLite."""
+
+# A user SCIM creates active signs in, one it deactivates is refused; regions other than the first
+# keep their own users; concurrent creates of one userName give exactly one 201.
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The generic (strict RFC 7643 / 7644) SCIM profile: scim2-tester's check_server, then each rule
-the provisioning service relies on, in Entra's dialect (ENTRA-BEHAVIOUR §8)."""
+"""The generic (strict RFC 7643 / 7644) SCIM profile: check_server, then each rule Entra relies on."""
 
 from __future__ import annotations
 

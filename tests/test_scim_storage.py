@@ -1,5 +1,4 @@
-"""Both SCIM stores keep ScimStore's contract; SQLite keeps its resources across restarts,
-across processes sharing the file, and when the process is killed."""
+"""Both SCIM stores keep ScimStore's contract; SQLite survives restarts, other processes and kill -9."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Each vendor's SCIM endpoint, served by the stack at its tutorial URL, differs from the generic
-RFC profile exactly where the vendor documents it (ENTRA-BEHAVIOUR §9); one test per difference."""
+"""Each vendor's SCIM endpoint differs from the generic profile only where documented (§9)."""
+
+# Served by the stack at the tutorial URLs (ENTRA-BEHAVIOUR §9); one test per difference.
 
 from __future__ import annotations
 
