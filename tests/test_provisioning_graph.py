@@ -312,3 +312,47 @@ def test_a_second_job_for_the_app_is_refused(harness: Harness, target: Recording
 
 def test_provisioning_routes_need_the_graph_token(harness: Harness) -> None:
     assert harness.http.get(GRAPH + "/auditLogs/provisioning").status_code == 401
+
+
+def test_the_background_scheduler_runs_due_cycles(
+    harness: Harness, target: RecordingScimTarget
+) -> None:
+    """What `entra-harness up` uses: a thread that runs due cycles on the tenant's clock."""
+    import time
+
+    app, job_id = provisioning_app(harness, target)
+    ada = user(harness, "ada")
+    harness.admin.assign(app, ada["id"])
+    graph(
+        harness,
+        "POST",
+        f"/servicePrincipals/{app.service_principal_id}/synchronization/jobs/{job_id}/start",
+    )
+    started = control(harness, "POST", "/scheduler", json={"running": True, "poll_seconds": 0.05})
+    try:
+        assert started.json() == {"running": True}
+        deadline = time.monotonic() + 10
+        while not target.users and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stopped = control(harness, "POST", "/scheduler", json={"running": False})
+    assert stopped.json() == {"running": False}
+    assert [u["userName"] for u in target.users.values()] == ["ada@contoso.com"]
+
+
+def test_scope_sync_all_is_a_secret(harness: Harness, target: RecordingScimTarget) -> None:
+    app, job_id = provisioning_app(harness, target)
+    sp = app.service_principal_id
+    user(harness, "ada")  # not assigned
+    secrets = {"value": [{"key": "SyncAll", "value": "true"}]}
+    assert (
+        graph(
+            harness, "PUT", f"/servicePrincipals/{sp}/synchronization/secrets", json=secrets
+        ).status_code
+        == 204
+    )
+    job = graph(harness, "GET", f"/servicePrincipals/{sp}/synchronization/jobs/{job_id}").json()
+    assert job["harness"]["scope"] == "AllUsersAndGroups"
+    graph(harness, "POST", f"/servicePrincipals/{sp}/synchronization/jobs/{job_id}/start")
+    control(harness, "POST", "/run-due")
+    assert [u["userName"] for u in target.users.values()] == ["ada@contoso.com"]

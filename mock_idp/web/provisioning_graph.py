@@ -112,7 +112,7 @@ def job_json(job: ProvisioningJob) -> dict[str, Any]:
                     "completedUnits": progress.processed,
                     "totalUnits": progress.total,
                     "units": "Objects",
-                    "progressObservationDateTime": _time(job.next_run),
+                    "progressObservationDateTime": None,
                 }
             ],
             "quarantine": None
@@ -273,16 +273,21 @@ def register_provisioning_graph(app: Flask, tenant: Tenant) -> None:
 
     @routes.get(f"{base}/jobs")
     def list_jobs(object_id: str) -> Response:
-        return jsonify({"value": [job_json(j) for j in service.jobs_of(find_app(object_id))]})
+        target = find_app(object_id)
+        with tenant.provisioning.lock:  # a background cycle may be changing the job
+            return jsonify({"value": [job_json(j) for j in service.jobs_of(target)]})
 
     @routes.post(f"{base}/jobs")
     def create_job(object_id: str) -> tuple[Response, int]:
         job = service.create_job(find_app(object_id), body().get("templateId"))
-        return jsonify(job_json(job)), 201
+        with tenant.provisioning.lock:
+            return jsonify(job_json(job)), 201
 
     @routes.get(f"{base}/jobs/<job_id>")
     def get_job(object_id: str, job_id: str) -> Response:
-        return jsonify(job_json(find_job(object_id, job_id)))
+        job = find_job(object_id, job_id)
+        with tenant.provisioning.lock:
+            return jsonify(job_json(job))
 
     @routes.delete(f"{base}/jobs/<job_id>")
     def delete_job(object_id: str, job_id: str) -> tuple[str, int]:
