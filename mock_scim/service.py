@@ -91,6 +91,8 @@ class ScimService:
         self._write_client: str | None = None
         self._write_client_lock = threading.Lock()
         self.service_provider_config = self._service_provider_config()
+        self._discovery = {name.lower(): name for name in profile.discovery}
+        self._health = (profile.health_path or "").strip("/").lower()
 
     def reset(self) -> None:
         """Forget the write client and the rate-limit counters (the store is cleared apart)."""
@@ -103,8 +105,7 @@ class ScimService:
         """Route one request (RFC 7644 §3.2 endpoints, §4 discovery) to its operation."""
         segments = [s for s in request.path.split("/") if s]
         method = request.method.upper()
-        health = (self.profile.health_path or "").strip("/").lower()
-        if health and "/".join(segments).lower() == health:
+        if self._health and "/".join(segments).lower() == self._health:
             self._only(method, "GET")
             return ScimResponse(200)
         self.authenticate(request)
@@ -115,7 +116,7 @@ class ScimService:
 
     def route(self, request: ScimRequest, method: str, segments: list[str]) -> ScimResponse:
         first = segments[0].lower() if segments else ""
-        discovery = {name.lower(): name for name in self.profile.discovery}
+        discovery = self._discovery
         if first in discovery and len(segments) <= 2:
             self._only(method, "GET")
             return self.discovery(
@@ -167,7 +168,8 @@ class ScimService:
             raise MethodNotAllowedException(detail=f"this endpoint only takes {allowed}")
 
     def allow(self, schema: ResourceSchema, method: str) -> None:
-        """The profile's `methods`: Genesys Cloud groups are read and patched only."""
+        """The profile's `methods`: Genesys Cloud groups are read and patched only. Others get
+        405 (RFC 7644 §3.12; which status Genesys itself answers is an assumption)."""
         allowed = self.profile.methods.get(schema.name)
         if allowed is not None and method not in allowed:
             raise MethodNotAllowedException(
