@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,6 +37,22 @@ MD = "urn:oasis:names:tc:SAML:2.0:metadata"
 POST = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
 REDIRECT = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
 NAMEID_EMAIL = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+
+# What a console form may save, by gallery `fields` name: the IdP's URLs (with the uploaded
+# certificate file), texts, and the Enable SSO switches (tutorial 000).
+IDP_FIELDS = ("idp_login_url", "idp_issuer", "idp_logout_url")
+TEXT_SETTINGS = ("email_attribute", "relying_party_identifier", "organization_name")
+SWITCHES = ("sso_enabled", "allow_password_login")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+class SettingError(ValueError):
+    """What a console refuses, by gallery `fields` name -> why ("is required"); nothing was
+    saved. A page shows each as "<the field's label> <why>"."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{name} {why}" for name, why in problems.items()))
+        self.problems = problems
 
 
 @dataclass
@@ -145,29 +163,80 @@ class ServiceProvider:
                 self._encryption = self_signed_key_pair(f"{self.app.name} SAML encryption")
             return self._encryption[1]
 
-    def save_console_fields(self, values: dict[str, str], certificate: bytes | None) -> None:
-        """A console's SSO form saved: the tutorial's fields by setting name (gallery `fields`),
-        the uploaded certificate file (Certificate (Base64) or Raw). Raises ValueError with the
-        message the console shows."""
-        login_url = values.get("idp_login_url", "").strip()
-        issuer = values.get("idp_issuer", "").strip()
-        known = self.settings.idp
-        if not certificate and known is None:
-            raise ValueError("Upload the certificate you downloaded from Microsoft Entra ID.")
-        if not login_url or not issuer:
-            raise ValueError("The sign-in URL and the issuer are required.")
-        certificates = (
-            [certificate_from_upload(certificate)]
-            if certificate
-            else (known.certificates if known else [])
-        )
-        if "relying_party_identifier" in values:
-            self.settings.relying_party_identifier = values["relying_party_identifier"].strip()
-        self.save_idp_fields(
-            IdpSettings(
-                issuer, login_url, values.get("idp_logout_url", "").strip() or None, certificates
+    def save_console_fields(
+        self, values: Mapping[str, Any], certificate: bytes | None = None
+    ) -> None:
+        """A console form saved, by gallery `fields` name: typed IdP URLs and the uploaded
+        certificate file (Certificate (Base64) or Raw; or its text as `certificate`), texts, the
+        Enable SSO switches. Every value is checked before any is saved; raises SettingError with
+        what the console shows."""
+        known = (*IDP_FIELDS, "certificate", *TEXT_SETTINGS, *SWITCHES)
+        unknown = [name for name in values if name not in known]
+        if unknown:
+            raise SettingError({name: "is not a setting of this console" for name in unknown})
+        text = values.get("certificate")
+        upload = certificate or (str(text).encode() if text else None)
+        with self.lock:
+            typed = upload or any(name in values for name in IDP_FIELDS)
+            idp = self._typed_idp(values, upload) if typed else None
+            if values.get("sso_enabled") and idp is None and self.settings.idp is None:
+                raise SettingError({"sso_enabled": "needs the identity provider set up first"})
+            for name in TEXT_SETTINGS:
+                if name in values:
+                    setattr(self.settings, name, str(values[name] or "").strip() or None)
+            for name in SWITCHES:
+                if name in values:
+                    setattr(self.settings, name, bool(values[name]))
+            if idp is not None:
+                self.save_idp_fields(idp)
+
+    def _typed_idp(self, values: Mapping[str, Any], certificate: bytes | None) -> IdpSettings:
+        """Tutorials 002 and 004: Login URL, Microsoft Entra Identifier, Logout URL and the
+        Certificate (Base64) copied from Entra; a certificate on file stays if none is uploaded."""
+        login_url, issuer, logout_url = (str(values.get(n) or "").strip() for n in IDP_FIELDS)
+        problems: dict[str, str] = {}
+        for name, value in (("idp_login_url", login_url), ("idp_issuer", issuer)):
+            if not value:
+                problems[name] = "is required"
+        for name, value in (("idp_login_url", login_url), ("idp_logout_url", logout_url)):
+            parts = urlsplit(value)
+            if value and (parts.scheme not in ("https", "http") or not parts.hostname):
+                problems[name] = "is not a URL (https://…)"
+        certificates = self.settings.idp.certificates if self.settings.idp else []
+        if certificate:
+            try:
+                certificates = [certificate_from_upload(certificate)]
+            except ValueError:
+                problems["certificate"] = (
+                    "is not a certificate file: upload the Certificate (Base64) or "
+                    "Certificate (Raw) downloaded from Microsoft Entra ID"
+                )
+        elif not certificates:
+            problems["certificate"] = (
+                "is required: upload the Certificate (Base64) downloaded from Microsoft Entra ID"
             )
-        )
+        if problems:
+            raise SettingError(problems)
+        return IdpSettings(issuer, login_url, logout_url or None, certificates)
+
+    def create_user(
+        self, email: str, display_name: str, active: bool = True, user_name: str | None = None
+    ) -> VendorUser:
+        """Create <vendor> test user (by support, or on the People page): a name and an email;
+        a second user with the same email raises ValueError from the directory."""
+        email, display_name = email.strip(), display_name.strip()
+        problems: dict[str, str] = {}
+        if not display_name:
+            problems["display_name"] = "is required"
+        if not email:
+            problems["email"] = "is required"
+        elif not EMAIL.fullmatch(email):
+            problems["email"] = "is not an email address"
+        if problems:
+            raise SettingError(problems)
+        user = VendorUser(email, display_name, active, user_name=(user_name or "").strip() or None)
+        with self.lock:
+            return self.directory.add(user)
 
     # SAML
     def policy(self) -> AcsPolicy:

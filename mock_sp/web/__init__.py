@@ -16,9 +16,8 @@ from mock_scim.control import add_scim_controls
 from mock_scim.web import create_scim_app
 
 from ..acs import AcsRefusal
-from ..directory import VendorUser
 from ..idp_settings import MetadataError
-from ..service_provider import ServiceProvider
+from ..service_provider import ServiceProvider, SettingError
 from ..vendor import Vendor
 from .consoles import create_console_pages
 
@@ -120,7 +119,7 @@ def create_sso_app(vendor: Vendor, sp: ServiceProvider) -> Flask:
 
 
 def create_console_app(vendor: Vendor) -> Flask:
-    """The vendor admin console's JSON API (the pages that walk through it come with issue 4)."""
+    """The vendor admin console's JSON API; the pages (web.consoles) share its functions."""
     app = _flask(vendor.app.sso.console_host, vendor)
 
     @app.before_request
@@ -170,17 +169,10 @@ def create_console_app(vendor: Vendor) -> Flask:
     @app.put("/api/sso/<region>/settings")
     def save_settings(region: str) -> Response:
         sp = region_sp(region)
-        body = request.get_json(force=True)
-        with sp.lock:
-            for name in (
-                "email_attribute",
-                "sso_enabled",
-                "allow_password_login",
-                "relying_party_identifier",
-                "organization_name",
-            ):
-                if name in body:
-                    setattr(sp.settings, name, body[name])
+        try:
+            sp.save_console_fields(request.get_json(force=True))
+        except SettingError as error:
+            return _abort_json(400, str(error))
         return jsonify(sp.describe())
 
     @app.get("/api/sso/<region>/encryption-certificate")
@@ -198,17 +190,14 @@ def create_console_app(vendor: Vendor) -> Flask:
         sp = region_sp(region)
         body = request.get_json(force=True)
         try:
-            with sp.lock:
-                user = sp.directory.add(
-                    VendorUser(
-                        email=body["email"],
-                        display_name=body.get("display_name", ""),
-                        active=bool(body.get("active", True)),
-                        user_name=body.get("user_name"),
-                    )
-                )
-        except (KeyError, ValueError) as error:
-            return _abort_json(409 if isinstance(error, ValueError) else 400, str(error))
+            user = sp.create_user(
+                str(body.get("email") or ""),
+                str(body.get("display_name") or ""),
+                bool(body.get("active", True)),
+                body.get("user_name"),
+            )
+        except ValueError as error:
+            return _abort_json(400 if isinstance(error, SettingError) else 409, str(error))
         return jsonify(user.as_dict()), 201
 
     @app.get("/api/users/<region>")
