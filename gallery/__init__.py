@@ -27,7 +27,7 @@ class Region:
 
 @dataclass(frozen=True)
 class Console:
-    """A vendor admin console page where SSO is configured; `fields` maps setting -> label."""
+    """A vendor admin console page of the tutorial; `fields` maps setting -> label."""
 
     key: str
     label: str
@@ -35,6 +35,15 @@ class Console:
     fields: dict[str, str] = field(default_factory=dict)
     # The links the tutorial follows to reach the form, in order.
     navigation: tuple[str, ...] = ()
+    # The heading of the page's form in the tutorial ("Microsoft Entra SAML Settings").
+    title: str | None = None
+    # Which page it is: "fields" (a form of `fields`), "metadata" (upload the IdP metadata,
+    # map attributes, enable SSO) or "people" (the vendor's users and a form to add one).
+    page: str = "fields"
+    # Menu headings a link is listed under ("Single Sign-on" under "Integrations").
+    sections: dict[str, str] = field(default_factory=dict)
+    # The button that opens the form in a dialog ("Add Person"); none: the form is on the page.
+    action: str | None = None
 
 
 @dataclass(frozen=True)

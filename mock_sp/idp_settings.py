@@ -31,6 +31,9 @@ class IdpSettings:
     slo_url: str | None = None
     certificates: list[str] = field(default_factory=list)  # base64 DER, no armour
 
+    def certificate_details(self) -> list[CertificateDetails]:
+        return [certificate_details(c) for c in self.certificates]
+
     def certificate_pems(self) -> list[str]:
         return [
             "-----BEGIN CERTIFICATE-----\n"
@@ -71,6 +74,25 @@ def parse_idp_metadata(document: bytes) -> IdpSettings:
         sso_url=sso.get("Location", ""),
         slo_url=slo.get("Location") if slo is not None else None,
         certificates=certificates,
+    )
+
+
+@dataclass(frozen=True)
+class CertificateDetails:
+    """What a console shows of a certificate on file: subject, thumbprint, expiry."""
+
+    subject: str
+    thumbprint: str  # SHA-1, upper-case hex, as the Entra admin center shows it
+    not_after: datetime
+
+
+def certificate_details(certificate: str) -> CertificateDetails:
+    """A base64 DER certificate (IdpSettings.certificates) as a console lists it."""
+    parsed = x509.load_der_x509_certificate(base64.b64decode(certificate))
+    return CertificateDetails(
+        subject=parsed.subject.rfc4514_string(),
+        thumbprint=parsed.fingerprint(hashes.SHA1()).hex().upper(),
+        not_after=parsed.not_valid_after_utc,
     )
 
 
