@@ -411,3 +411,51 @@ def test_the_request_rate_stays_within_the_setting(target: RecordingScimTarget) 
     # A bucket of 25 starts full: 80 requests need at least (80 - 25) / 25 s.
     assert sent == 80 and elapsed >= (sent - 25) / 25 * 0.95
     assert sent / elapsed <= 25 * 1.6
+
+
+def test_every_failure_has_its_entra_error_code(target: RecordingScimTarget) -> None:
+    from mock_idp.provisioning.mappings import clone
+
+    w = world(target, retry_attempts=0)
+    users = clone(w.job.users)
+    users.mapping_for('emails[type eq "work"].value').matching_precedence = 1  # type: ignore[union-attr]
+    users.mapping_for("userName").matching_precedence = 2  # type: ignore[union-attr]
+    users.mapping_for("externalId").matching_precedence = 3  # type: ignore[union-attr]
+    w.service.update_mappings(w.job, users, None)
+    w.user("nomail", mail=None)  # matched by userName, but the first matching value is missing
+    target.fail(400, times=1, method="POST", path="Users")
+    target.faults[-1].body = {
+        "schemas": [],
+        "status": "400",
+        "scimType": "invalidPath",
+        "detail": "no attr",
+    }
+    w.user("badpath")
+    target.groups["g"] = {"id": "g", "displayName": "Team", "members": [{"value": "x"}]}
+    target.honour_excluded_attributes = False
+    w.group("Team", [])
+    w.start()
+    codes = {
+        e["sourceIdentity"]["displayName"]: error_code(e)
+        for e in w.logs()
+        if e["provisioningStatusInfo"]["errorInformation"]
+    }
+    assert codes == {
+        "nomail@contoso.com": "MandatoryFieldsMissing",
+        "badpath@contoso.com": "SchemaAttributeNotFound",
+        "Team": "SystemForCrossDomainIdentityManagementMultipleEntriesInResponse",
+    }
+
+
+def test_a_user_without_any_matching_value_is_import_skipped(target: RecordingScimTarget) -> None:
+    from mock_idp.provisioning.mappings import clone
+
+    w = world(target)
+    users = clone(w.job.users)
+    users.mapping_for("userName").matching_precedence = 0  # type: ignore[union-attr]
+    users.mapping_for('emails[type eq "work"].value').matching_precedence = 1  # type: ignore[union-attr]
+    w.service.update_mappings(w.job, users, None)
+    w.user("nomail", mail=None)
+    assert w.start().counts == {"skipped": 1}
+    assert error_code(w.logs()[-1]) == "ImportSkipped"
+    assert target.requests == []

@@ -130,6 +130,8 @@ class RecordingScimTarget:
         self.groups: dict[str, dict[str, Any]] = {}
         self.faults: list[Fault] = []
         self.query_status: int | None = None
+        # A target that ignores excludedAttributes=members (docs: MultipleEntriesInResponse).
+        self.honour_excluded_attributes = True
         # Concurrency seen: requests in flight at once, and writes to one object at once.
         self.delay = 0.0
         self.in_flight = 0
@@ -297,7 +299,7 @@ class RecordingScimTarget:
                 if text:
                     attribute, value = re.match(r'^(\S+) eq "(.*)"$', text).groups()  # type: ignore[union-attr]
                     found = [r for r in found if value in [str(v) for v in _read(r, attribute)]]
-                if query.get("excludedAttributes") == "members":
+                if query.get("excludedAttributes") == "members" and self.honour_excluded_attributes:
                     found = [{k: v for k, v in r.items() if k != "members"} for r in found]
                 return 200, {
                     "schemas": [LIST],
