@@ -1,6 +1,4 @@
-"""Provisioning cycles against a recording SCIM target: create, update, disable, delete, manager,
-groups and memberships, each request body asserted against ENTRA-BEHAVIOUR §8 in the default wire
-mode and with `aadOptscim062020` in the tenant URL."""
+"""Cycles against a recording SCIM target, each request body asserted per ENTRA-BEHAVIOUR §8, both modes."""
 
 from __future__ import annotations
 

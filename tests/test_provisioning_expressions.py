@@ -1,5 +1,4 @@
-"""The attribute-mapping expression language: the reference page's examples evaluate to its
-outputs, and bad expressions are refused at save time with the position of the error."""
+"""The expression language: the reference page's examples, and refusals with their position."""
 
 from __future__ import annotations
 

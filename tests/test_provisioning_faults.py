@@ -1,8 +1,4 @@
-"""Faults end as Entra's would: 5xx, timeouts and 429 retried (Retry-After as a setting), failed
-objects escrowed and retried 6 h / 12 h / 24 h after the failure then daily, quarantine on bad
-credentials, a 404 on a query or the failure thresholds, one notification mail, the job disabled
-after four weeks; nothing is lost once the target recovers. Also Test Connection's messages,
-provision on demand, OAuth client credentials, logs downloads and bounded parallelism."""
+"""Faults end as Entra's would (retries, escrow, quarantine, mail); Test Connection, on demand, logs."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""The provisioning service through Graph and the tenant's /_mock controls over HTTPS: the admin
-flow of tutorial 001 (Automatic mode, Admin Credentials, Test Connection, notification email,
-Provisioning Status On, Scope), mappings with save-time validation, provision on demand, the
-provisioning and audit logs, and the test controls (run due cycles, outbox, request trace)."""
+"""The provisioning service through Graph and /_mock/provisioning over HTTPS (tutorial 001's admin flow)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Attribute mappings (types, default values, apply modes, matching, validation on Save) and
-scoping (every operator, clauses ANDed and filters ORed, assignment and the Default Access rule)."""
+"""Attribute mappings (types, defaults, apply modes, validation) and scoping (operators, Default Access)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,4 @@
-"""The engine against an independent strict SCIM server (python-scim's scim2-server, in-process):
-which of Entra's documented incompatibilities it hits in each wire mode (ENTRA-BEHAVIOUR §8;
-docs "Known issues and resolutions with SCIM 2.0 protocol compliance")."""
+"""Against scim2-server, a strict SCIM server in-process: which documented incompatibilities each mode hits."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""SCIM targets for the provisioning tests: a lenient recording target with scripted faults, and
-scim2-server (an independent strict SCIM server) run in-process; plus checks of the targets."""
+"""SCIM targets for the provisioning tests (recording with faults; scim2-server), and a provisioning world."""
 
 from __future__ import annotations
 

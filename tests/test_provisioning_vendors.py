@@ -1,7 +1,4 @@
-"""Provisioning to the vendors' own SCIM endpoints (mock_scim at the tutorials' tenant URLs), over
-HTTPS through the host map: RingCentral as tutorial 001 configures it (both wire modes), 8x8's
-DELETE that deactivates, Genesys Cloud's groups that can only be matched and patched, and
-RingCentral's usage-plan 429s honoured without losing anyone."""
+"""Provisioning to the vendors' own SCIM endpoints (mock_scim) at the tutorials' tenant URLs over HTTPS."""
 
 from __future__ import annotations
 

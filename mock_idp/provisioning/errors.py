@@ -1,5 +1,5 @@
-"""Every provisioning failure as the Entra error code its logs show (docs "How to download and
-analyze the Microsoft Entra provisioning logs", Error codes; ENTRA-BEHAVIOUR §8)."""
+"""Every provisioning failure as the Entra error code its logs show."""
+# Docs "How to download and analyze the Microsoft Entra provisioning logs" (Error codes); ENTRA-BEHAVIOUR §8.
 
 from __future__ import annotations
 

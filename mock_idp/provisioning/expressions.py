@@ -1,5 +1,5 @@
-"""Entra's attribute-mapping expression language: parser, save-time validation and evaluator
-(docs "Reference for writing expressions for attribute mappings in Microsoft Entra ID")."""
+"""Entra's attribute-mapping expression language: parser, save-time validation and evaluator."""
+# Docs "Reference for writing expressions for attribute mappings in Microsoft Entra ID".
 
 from __future__ import annotations
 

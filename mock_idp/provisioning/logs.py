@@ -1,6 +1,5 @@
-"""Provisioning logs in Graph's provisioningObjectSummary shape, their JSON and CSV downloads, and
-the audit entries of job changes (docs "Provisioning logs in Microsoft Entra ID", "How to download
-and analyze the Microsoft Entra provisioning logs"; Graph provisioningObjectSummary)."""
+"""Provisioning logs as Graph provisioningObjectSummary, their JSON and CSV downloads, audit entries."""
+# Docs "Provisioning logs in Microsoft Entra ID", "How to download and analyze the Microsoft Entra provisioning logs".
 
 from __future__ import annotations
 

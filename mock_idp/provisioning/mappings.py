@@ -1,6 +1,5 @@
-"""Attribute mappings: source attributes, mapping types, matching precedence, apply modes, default
-values, and the synchronization schema Graph shows (docs "Tutorial - Customize user provisioning
-attribute-mappings for SaaS applications in Microsoft Entra ID"; ENTRA-BEHAVIOUR §8)."""
+"""Attribute mappings: types, matching, apply modes, default values, and Graph's synchronization schema."""
+# Docs "Tutorial - Customize user provisioning attribute-mappings for SaaS applications"; ENTRA-BEHAVIOUR §8.
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""The provisioning service's HTTP side: bearer or OAuth client-credentials authentication,
-bounded request rate, retries of 5xx, timeouts and 429 (Retry-After as a setting), responses
-read as SCIM, every exchange traced (ENTRA-BEHAVIOUR §8 "Expected codes")."""
+"""The service's HTTP side: authentication, bounded rate, retries of 5xx, timeouts and 429, tracing."""
+# ENTRA-BEHAVIOUR §8 "Expected codes".
 
 from __future__ import annotations
 

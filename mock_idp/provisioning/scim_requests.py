@@ -1,7 +1,6 @@
-"""The SCIM requests Entra's provisioning service sends, byte for byte in shape: resources to POST,
-PATCH operations in default and `aadOptscim062020` modes, filters, and reading target paths
-(ENTRA-BEHAVIOUR §8; docs "Known issues and resolutions with SCIM 2.0 protocol compliance of the
-Microsoft Entra user provisioning service", "Develop and plan provisioning for a SCIM endpoint")."""
+"""The SCIM requests Entra sends, in default and `aadOptscim062020` modes, and target paths."""
+# ENTRA-BEHAVIOUR §8; docs "Known issues and resolutions with SCIM 2.0 protocol compliance of the Microsoft Entra
+# user provisioning service", "Develop and plan provisioning for a SCIM endpoint".
 
 from __future__ import annotations
 

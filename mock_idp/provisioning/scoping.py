@@ -1,6 +1,5 @@
-"""Who is in scope: assignment scope, the Default Access rule and attribute scoping filters (docs
-"Scoping users or groups to be provisioned with scoping filters", "How Application Provisioning
-works" › Scope; ENTRA-BEHAVIOUR §8)."""
+"""Who is in scope: assignment, the Default Access rule and attribute scoping filters."""
+# Docs "Scoping users or groups to be provisioned with scoping filters", "How Application Provisioning works".
 
 from __future__ import annotations
 

@@ -1,7 +1,5 @@
-"""The provisioning service of a tenant: jobs per enterprise app (Provisioning Mode Automatic),
-Admin Credentials, settings, start/pause/restart, mappings, on-demand runs, and the scheduler
-that runs due cycles on the tenant's clock (docs "Configure automatic user provisioning",
-Graph synchronizationJob)."""
+"""A tenant's provisioning jobs: credentials, settings, status, mappings, on demand, due cycles."""
+# Docs "Configure automatic user provisioning"; Graph synchronizationJob.
 
 from __future__ import annotations
 

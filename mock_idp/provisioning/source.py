@@ -1,6 +1,5 @@
-"""What the provisioning service imports from the directory: users and groups with the attributes
-mappings read, their app role assignments, and which of them count as deleted (docs "How
-Application Provisioning works" › Initial cycle, step 1)."""
+"""What the provisioning service imports from the directory: users, groups, roles, deletions."""
+# Docs "How Application Provisioning works" › Initial cycle, step 1.
 
 from __future__ import annotations
 

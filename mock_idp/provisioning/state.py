@@ -1,6 +1,4 @@
-"""Provisioning state: jobs with their credentials, mappings, links to target objects, watermark,
-escrows and quarantine; the provisioning and audit logs, the outbox and the request trace.
-Plain objects behind one lock, with `reset()` (no Flask, no HTTP)."""
+"""Provisioning state behind one lock with reset(): jobs, links, escrows, logs, outbox, trace."""
 
 from __future__ import annotations
 

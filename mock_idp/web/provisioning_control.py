@@ -1,5 +1,4 @@
-"""The tenant's /_mock/provisioning controls: run due cycles now, the outbox, the request trace,
-the service's own settings per job, and the background scheduler."""
+"""The tenant's /_mock/provisioning controls: run due cycles, outbox, request trace, settings, scheduler."""
 
 from __future__ import annotations
 

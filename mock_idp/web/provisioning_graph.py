@@ -1,6 +1,4 @@
-"""graph.microsoft.com provisioning: synchronization jobs, secrets, schema, provisionOnDemand,
-provisioning logs and their audit entries, in Graph's JSON shapes (Graph synchronizationJob,
-provisioningObjectSummary, directoryAudit)."""
+"""graph.microsoft.com provisioning: synchronization jobs, schema, provisionOnDemand, provisioning logs."""
 
 from __future__ import annotations
 
