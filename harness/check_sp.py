@@ -5,8 +5,6 @@ harness.saml_attacks to its ACS; report conformance and security results (issue 
 from __future__ import annotations
 
 import base64
-import html
-import json
 import re
 import time
 from collections.abc import Callable
@@ -14,7 +12,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape
 
 import httpx
 from cryptography import x509
@@ -26,7 +23,9 @@ from mock_idp.certificates import SigningCertificate
 from mock_idp.sp_metadata import parse_sp_metadata
 from mock_idp.xml_signing import load_key
 
+from . import reports
 from .http_browser import HttpBrowser, forms_of
+from .reports import CheckResult
 from .saml_attacks import CATALOGUE, Material, forge
 from .session import Harness
 from .stack import CHROMIUM, DEMO_PASSWORD, Stack
@@ -48,16 +47,6 @@ class CheckSpOptions:
 
 
 @dataclass
-class CheckResult:
-    name: str
-    kind: str  # conformance, security, quirk
-    passed: bool
-    expected: str
-    observed: str
-    seconds: float = 0.0
-
-
-@dataclass
 class CheckSpRun:
     sp_entity_id: str
     idp_metadata_path: str
@@ -65,7 +54,7 @@ class CheckSpRun:
 
     @property
     def failed(self) -> list[CheckResult]:
-        return [r for r in self.results if not r.passed]
+        return reports.failed(self.results)
 
 
 def read_metadata(location: str, client: httpx.Client) -> bytes:
@@ -311,54 +300,17 @@ def run_check_sp(
 
 
 def table(run: CheckSpRun) -> str:
-    lines = [
-        f"SP {run.sp_entity_id}: {len(run.results) - len(run.failed)} of "
-        f"{len(run.results)} checks passed"
-    ]
-    width = max(len(r.name) for r in run.results)
-    for r in run.results:
-        lines.append(
-            f"  {'PASS' if r.passed else 'FAIL'}  {r.kind:<11} {r.name:<{width}}  "
-            f"expected {r.expected}; {r.observed}"
-        )
-    return "\n".join(lines)
+    return reports.table(f"SP {run.sp_entity_id}", run.results)
 
 
 def write_reports(run: CheckSpRun, directory: Path) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "check-sp.json").write_text(json.dumps(asdict(run), indent=2))
-    cases = []
-    for r in run.results:
-        failure = (
-            ""
-            if r.passed
-            else (
-                f'<failure message="{escape(r.observed, {chr(34): "&quot;"})}">expected '
-                f"{escape(r.expected)}</failure>"
-            )
-        )
-        cases.append(
-            f'<testcase classname="check-sp.{r.kind}" name="{escape(r.name)}" '
-            f'time="{r.seconds:.3f}">{failure}</testcase>'
-        )
-    (directory / "junit.xml").write_text(
-        f'<?xml version="1.0" encoding="utf-8"?><testsuite name="check-sp" '
-        f'tests="{len(run.results)}" failures="{len(run.failed)}">{"".join(cases)}</testsuite>'
-    )
-    rows = "".join(
-        f"<tr class='{'pass' if r.passed else 'fail'}'><td>{'PASS' if r.passed else 'FAIL'}</td>"
-        f"<td>{r.kind}</td><td>{html.escape(r.name)}</td><td>{html.escape(r.expected)}</td>"
-        f"<td>{html.escape(r.observed)}</td></tr>"
-        for r in run.results
-    )
-    (directory / "check-sp.html").write_text(
-        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>check-sp</title><style>"
-        "body{font-family:Arial,sans-serif}td,th{border:1px solid #ddd;padding:4px}"
-        ".fail{background:#fde7e9}table{border-collapse:collapse}</style></head><body>"
-        f"<h1>SP {html.escape(run.sp_entity_id)}</h1><p>{len(run.failed)} failed of "
-        f"{len(run.results)}. IdP metadata the SP must trust: "
-        f"{html.escape(run.idp_metadata_path)}</p><table><tr><th></th><th>kind</th>"
-        f"<th>check</th><th>expected</th><th>observed</th></tr>{rows}</table></body></html>"
+    reports.write_reports(
+        directory,
+        "check-sp",
+        f"SP {run.sp_entity_id}",
+        f"IdP metadata the SP must trust: {run.idp_metadata_path}",
+        run.results,
+        asdict(run),
     )
 
 
