@@ -20,6 +20,8 @@ from ..tenant import Tenant
 from ..xml_signing import load_key
 from . import flask_app
 from .admin_pages import register_admin_pages
+from .admin_provisioning import register_provisioning_pages
+from .admin_provisioning_logs import register_provisioning_log_pages
 from .graph import certificate_json, graph_error
 
 SIGNING_OPTIONS = {"assertion", "response", "both"}
@@ -138,6 +140,8 @@ def create_admin_center_app(tenant: Tenant) -> Flask:
     app = flask_app("entra.microsoft.com", tenant)
 
     register_admin_pages(app, tenant)
+    register_provisioning_pages(app, tenant)
+    register_provisioning_log_pages(app, tenant)
 
     @app.before_request
     def require_token() -> Response | None:
