@@ -18,6 +18,7 @@ from .scim_requests import (
     group_resource,
     patch_request,
     read_path,
+    remove_attribute_request,
     remove_members_request,
     user_resource,
 )
@@ -524,7 +525,11 @@ class Exporter:
         link = self.job.links.get(plan.source_id)
         if manager is None or plan.source is None or link is None or plan.deprovision:
             return None
-        manager_link = self.job.links.get(plan.source.manager_id or "")
+        if plan.source.manager_id is None:
+            if link.manager_target_id is None:
+                return Outcome(plan, "other", "unchanged", link=link, reference=True)
+            return self._remove_manager(client, plan, link, manager, cycle_id, on_demand)
+        manager_link = self.job.links.get(plan.source.manager_id)
         if manager_link is None:
             return Outcome(plan, "other", "pending", manager_pending=True, reference=True)
         if link.manager_target_id == manager_link.target_id:
@@ -563,6 +568,45 @@ class Exporter:
         )
         entry = log.summary("update", "success", self.clock.now())
         updated = replace(link, manager_target_id=manager_link.target_id)
+        return Outcome(plan, "update", "success", entry, link=updated, reference=True)
+
+    def _remove_manager(
+        self,
+        client: ScimClient,
+        plan: Plan,
+        link: TargetLink,
+        manager: AttributeMapping,
+        cycle_id: str,
+        on_demand: bool,
+    ) -> Outcome | None:
+        """The manager was cleared in Entra: the target drops it (logged as manager → empty)."""
+        log = self._log(plan, cycle_id, on_demand)
+        log.target_id = link.target_id
+        log.step(
+            "import", "EntryImport", "success", f"Retrieved User '{plan.display}' from {ENTRA}"
+        )
+        try:
+            client.patch(
+                "Users", link.target_id, remove_attribute_request(manager.target, client.compliant)
+            )
+        except Aborted:
+            return None
+        except ProvisioningFailure as failure:
+            if failure.quarantine:
+                raise CycleAborted(failure) from None
+            outcome = self._failed(log, plan, "update", "remove the manager of", failure)
+            outcome.reference = True
+            return outcome
+        log.modify(manager.target, link.manager_target_id, None)
+        log.step(
+            "export",
+            "EntryExportUpdate",
+            "success",
+            f"User '{plan.display}' was updated in {self.app_name}",
+            {"ReportableIdentifier": plan.display},
+        )
+        entry = log.summary("update", "success", self.clock.now())
+        updated = replace(link, manager_target_id=None)
         return Outcome(plan, "update", "success", entry, link=updated, reference=True)
 
     # --- groups and memberships --------------------------------------------------------------

@@ -254,6 +254,18 @@ def patch_request(changes: list[Change], compliant: bool) -> dict[str, Any]:
     return {"schemas": [PATCH_OP], "Operations": operations}
 
 
+def remove_attribute_request(path: str, compliant: bool) -> dict[str, Any]:
+    """A value cleared in Entra that the target must drop: `Remove` with the path and no value
+    (capitalised without the flag). Only the manager reference goes out this way; other nulls
+    are never provisioned (ENTRA-BEHAVIOUR §8). (assumption: the wire shape of a manager
+    removal is not in the docs; the gallery validation's manager test expects the manager
+    gone after it is cleared in Entra.)"""
+    return {
+        "schemas": [PATCH_OP],
+        "Operations": [{"op": "remove" if compliant else "Remove", "path": path}],
+    }
+
+
 def add_members_request(member_ids: list[str], compliant: bool) -> dict[str, Any]:
     """Docs "Update Group [Add Members]": `{"$ref": null, "value": id}` entries."""
     return {
