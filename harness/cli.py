@@ -8,8 +8,14 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gallery import load_gallery
+
+if TYPE_CHECKING:
+    from .stack import Stack
+
+SCHEDULER_CONTROL = "https://login.microsoftonline.com/_mock/provisioning/scheduler"
 
 # One service per mock, as docker-compose runs them: the tenant, then each gallery vendor.
 SERVICES = ["tenant", *load_gallery()]
@@ -49,6 +55,10 @@ def command_up(args: argparse.Namespace) -> int:
     if not args.empty:
         with stack.http_client() as client:
             links = set_up_ringcentral_tutorial(Harness(stack, client))
+    if args.provisioning_poll_seconds > 0:
+        # Provisioning Status On must lead to cycles without a test calling run-due: the tenant's
+        # own background scheduler (one thread, the one /_mock/provisioning/scheduler controls).
+        _provisioning_scheduler(stack, running=True, poll_seconds=args.provisioning_poll_seconds)
     info = stack.describe()
     landing = ServedApp(
         "landing", create_landing_app(info, links), None, host=args.bind, port=base or 0
@@ -66,9 +76,18 @@ def command_up(args: argparse.Namespace) -> int:
             print(f"  https://{host}/  ->  {address}")
         print("Ctrl-C stops it.", flush=True)
     _wait_for_interrupt()
+    if args.provisioning_poll_seconds > 0:
+        _provisioning_scheduler(stack, running=False)
     landing.stop()
     stack.stop()
     return 0
+
+
+def _provisioning_scheduler(stack: Stack, running: bool, poll_seconds: float = 5.0) -> None:
+    with stack.http_client() as client:
+        client.post(
+            SCHEDULER_CONTROL, json={"running": running, "poll_seconds": poll_seconds}
+        ).raise_for_status()
 
 
 def command_serve(args: argparse.Namespace) -> int:
@@ -149,6 +168,12 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--bind", default="127.0.0.1")
     up.add_argument("--state-dir", default=".entra-harness")
     up.add_argument("--empty", action="store_true", help="start without the tutorial's set-up")
+    up.add_argument(
+        "--provisioning-poll-seconds",
+        type=float,
+        default=5.0,
+        help="how often the background provisioning scheduler runs due cycles (0: not started)",
+    )
     up.set_defaults(run=command_up)
 
     serve = commands.add_parser("serve", help="serve one mock (for containers)")
