@@ -7,4 +7,5 @@ pytest_plugins = [
     "steps.browser_steps",
     "steps.saml_steps",
     "steps.walkthrough_steps",
+    "steps.acs_steps",
 ]

@@ -48,6 +48,9 @@ class ResponseSpec:
     assertion_id: str = field(default_factory=saml_id)
     lifetime: timedelta = LIFETIME
     include_assertion: bool = True
+    # Test overrides only (Entra always writes Recipient = Destination, NotBefore = T-5 min).
+    recipient: str | None = None
+    not_before: datetime | None = None
 
 
 def _element(parent: etree._Element, tag: str, text: str | None = None, **attrs: str):
@@ -93,11 +96,12 @@ def build_assertion(spec: ResponseSpec) -> etree._Element:
     if spec.in_response_to:
         data.set("InResponseTo", spec.in_response_to)
     data.set("NotOnOrAfter", not_on_or_after)
-    data.set("Recipient", spec.destination)
+    data.set("Recipient", spec.recipient or spec.destination)
+    not_before = spec.not_before or spec.issue_instant - NOT_BEFORE_SKEW
     conditions = _element(
         assertion,
         f"{{{SAML}}}Conditions",
-        NotBefore=saml_instant(spec.issue_instant - NOT_BEFORE_SKEW),
+        NotBefore=saml_instant(not_before),
         NotOnOrAfter=not_on_or_after,
     )
     restriction = _element(conditions, f"{{{SAML}}}AudienceRestriction")

@@ -122,16 +122,19 @@ def issue_response(
     )
     claims = [c for c in claims if c[0] not in overrides.get("remove_claims", [])]
     claims += [(name, [value]) for name, value in overrides.get("extra_claims", {}).items()]
+    not_before = overrides.get("not_before_seconds")
     spec = ResponseSpec(
         issuer=overrides.get("issuer", tenant.issuer),
-        destination=acs_url,
+        destination=overrides.get("destination", acs_url),
         audience=overrides.get("audience", audience),
         name_id=name_id_value(user, app.claims),
         name_id_format=app.claims.name_id.format,
         claims=claims,
         issue_instant=now - timedelta(seconds=overrides.get("age_seconds", 0)),
         authn_instant=session.authn_instant,
-        in_response_to=in_response_to,
+        in_response_to=overrides.get("in_response_to", in_response_to),
+        recipient=overrides.get("recipient"),
+        not_before=None if not_before is None else now + timedelta(seconds=not_before),
     )
     if "status" in overrides:
         # §3: a posted error nests its reason under Requester, with the AADSTS text as message.

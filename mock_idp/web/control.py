@@ -11,12 +11,17 @@ from harness.control import create_control_app
 from ..tenant import Tenant
 from .provisioning_control import register_provisioning_control
 
-# What a scenario may change in the next Response only (navikt's enqueueCallback).
+# What a scenario may change in the next Response only (navikt's enqueueCallback). Each breaks
+# one check of a strict ACS (mock_sp.acs; SAML Profiles §4.1.4.3, §4.1.4.5).
 OVERRIDES = {
-    "signing",  # "unsigned" | "other_key"
+    "signing",  # "unsigned" | "other_key" (a key no SP was given)
     "age_seconds",  # issue the Response this many seconds in the past (expired when > 3600)
+    "not_before_seconds",  # Conditions NotBefore this many seconds from now (Entra: -300)
     "audience",
-    "issuer",
+    "issuer",  # the Issuer of both the Response and the assertion
+    "destination",  # the Response's Destination only (the ACS it is posted to is unchanged)
+    "recipient",  # SubjectConfirmationData Recipient only
+    "in_response_to",  # InResponseTo (Response and SubjectConfirmationData) for SP-initiated
     "extra_claims",  # {name: value}
     "remove_claims",  # [name]
     "status",  # a second-level StatusCode URI; the top level becomes Requester
