@@ -7,5 +7,6 @@ pytest_plugins = [
     "steps.browser_steps",
     "steps.saml_steps",
     "steps.walkthrough_steps",
+    "steps.provisioning_steps",
     "steps.acs_steps",
 ]
