@@ -28,7 +28,7 @@ type: setup
 
 bench: setup
 	@command -v wrk >/dev/null 2>&1 || { sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; $$sudo apt-get install -y -q wrk; }
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(if $(ONLY),--only $(ONLY))
 
 clean:
 	rm -rf reports .pytest_cache .mypy_cache .ruff_cache

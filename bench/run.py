@@ -3,125 +3,32 @@ printed as a table and written to bench/results/<date>.json with the machine's d
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-
-
-@dataclass
-class Figure:
-    name: str
-    value: float
-    unit: str
-    baseline_name: str
-    baseline: float
-    target: str
-    met: bool
-    notes: str = ""
-
-    @property
-    def ratio(self) -> float:
-        return self.value / self.baseline if self.baseline else float("nan")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for(port: int, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on {port}")
-
-
-def rsa_sign_rate(cores: int) -> float:
-    """`openssl speed rsa2048` on the same cores: the machine's RSA-2048 signing limit."""
-    result = subprocess.run(
-        ["openssl", "speed", "-seconds", "3", "-multi", str(cores), "rsa2048"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    line = next(x for x in result.stdout.splitlines()[::-1] if x.strip().startswith("rsa"))
-    numbers = [float(n) for n in re.findall(r"[\d.]+", line.split("bits", 1)[1])]
-    return numbers[2]  # sign, verify, sign/s, verify/s
-
-
-def wrk(url: str, headers: list[str], seconds: int = 10, connections: int = 16) -> dict[str, float]:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
-    for header in headers:
-        command[1:1] = ["-H", header]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-
-    def latency(percent: str) -> float:
-        match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
-        if match is None:
-            return float("nan")
-        scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
-        return float(match.group(1)) * scale
-
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {
-        "rps": rps,
-        "p50_ms": latency("50"),
-        "p99_ms": latency("99"),
-        "non_2xx": float(errors.group(1)) if errors else 0.0,
-    }
+from bench.tools import BIN, ROOT, Figure, gunicorn, rsa_sign_rate, wrk
 
 
 def bench_idp(cores: int) -> list[Figure]:
     """1. Signed Entra-shaped Responses/s over HTTP from gunicorn, beside openssl's RSA limit."""
     limit = rsa_sign_rate(cores)
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "-w",
-            str(cores),
-            "-k",
-            "gthread",
-            "--threads",
-            "4",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "bench.idp_wsgi:application",
-        ],
-        cwd=ROOT,
-    )
-    try:
-        wait_for(port)
-        from bench.idp_wsgi import COOKIE, LAUNCH_PATH
+    from bench.idp_wsgi import COOKIE, LAUNCH_PATH
 
+    with gunicorn("bench.idp_wsgi:application", cores) as port:
         url = f"http://127.0.0.1:{port}{LAUNCH_PATH}"
         wrk(url, [f"Cookie: {COOKIE}"], seconds=2)  # warm up every worker
         result = wrk(url, [f"Cookie: {COOKIE}"], seconds=10)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     notes = f"p50 {result['p50_ms']:.2f} ms, p99 {result['p99_ms']:.2f} ms"
     if result["non_2xx"]:
         notes += f", {int(result['non_2xx'])} non-2xx"
@@ -277,9 +184,16 @@ def bench_browser(runs: int = 15) -> list[Figure]:
     ]
 
 
+def bench_scim() -> list[Figure]:
+    from bench.scim import bench_scim as run
+
+    return run()
+
+
 SECTIONS: dict[str, Callable[[], list[Figure]]] = {
     "idp": lambda: bench_idp(os.cpu_count() or 2),
     "memory": bench_memory,
+    "scim": bench_scim,
     "startup": bench_startup,
     "browser": bench_browser,
 }
@@ -318,8 +232,23 @@ def table(figures: list[Figure]) -> str:
     return "\n".join([*lines, "", *notes] if notes else lines)
 
 
+def parse_sections(argv: list[str]) -> list[str]:
+    """Sections named as arguments or by `--only a,b` (all when none), in the table's order."""
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("sections", nargs="*", default=[], help="sections to run (default: all)")
+    parser.add_argument(
+        "--only", default="", help="comma-separated sections: " + ", ".join(SECTIONS)
+    )
+    args = parser.parse_args(argv)
+    named = [*args.sections, *(s.strip() for s in args.only.split(",") if s.strip())]
+    unknown = [name for name in named if name not in SECTIONS]
+    if unknown:
+        parser.error(f"unknown section(s) {', '.join(unknown)}; known: {', '.join(SECTIONS)}")
+    return [name for name in SECTIONS if name in named] or list(SECTIONS)
+
+
 def main(argv: list[str] | None = None) -> int:
-    wanted = (argv if argv is not None else sys.argv[1:]) or list(SECTIONS)
+    wanted = parse_sections(list(argv if argv is not None else sys.argv[1:]))
     figures: list[Figure] = []
     for name in wanted:
         print(f"bench: {name} ...", file=sys.stderr, flush=True)

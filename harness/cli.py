@@ -213,8 +213,15 @@ def main(argv: list[str] | None = None) -> int:
     check.set_defaults(run=command_check_sp)
 
     bench = commands.add_parser("bench", help="run the benchmarks (bench/run.py) from the repo")
-    bench.add_argument("sections", nargs="*", help="idp memory startup browser (default: all)")
-    bench.set_defaults(run=lambda a: __import__("bench.run").run.main(a.sections))
+    bench.add_argument(
+        "sections", nargs="*", help="idp memory scim provisioning startup browser (default: all)"
+    )
+    bench.add_argument("--only", default="", help="comma-separated sections, e.g. scim,idp")
+    bench.set_defaults(
+        run=lambda a: __import__("bench.run").run.main(
+            [*a.sections, *(["--only", a.only] if a.only else [])]
+        )
+    )
 
     args = parser.parse_args(argv)
     return int(args.run(args))

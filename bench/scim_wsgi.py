@@ -1,0 +1,59 @@
+"""The two SCIM servers the SCIM bench drives, as WSGI callables for gunicorn: mock_scim's
+generic RFC profile on SQLite (`mock_scim_app`) and scim2-server in memory (`scim2_server_app`)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+TOKEN = "bench-scim-token"
+# Each server's /Users endpoint, relative to its root.
+MOCK_SCIM_USERS = "/scim/v2/Users"
+SCIM2_SERVER_USERS = "/v2/Users"
+
+
+def build_mock_scim(database: Path) -> Any:
+    """mock_scim with the strict RFC profile (gallery defaults) over a SQLite file, which every
+    gunicorn worker opens: the store is shared between processes as in production."""
+    from gallery import parse_scim_profile
+    from harness.clock import Clock
+    from mock_scim.sqlite import SqliteStore
+    from mock_scim.target import ScimTarget
+    from mock_scim.web import create_scim_app
+
+    profile = parse_scim_profile({"tenant_url": "https://scim.example.test/scim/v2"})
+    target = ScimTarget("bench", profile, Clock(), SqliteStore(database), token=TOKEN)
+    return create_scim_app(target)
+
+
+def build_scim2_server() -> Any:
+    """scim2-server's own bearer-token WSGI application over its in-memory storage (it ships
+    no persistent one), with its default schemas and resource types."""
+    from scim2_models import ScimProvider
+    from scim2_server.memory import InMemoryStorage
+    from scim2_server.service import ScimService
+    from scim2_server.testserver.application import BearerTokenApplication
+    from scim2_server.utils import (
+        load_default_resource_types,
+        load_default_schemas,
+        load_default_service_provider_config,
+    )
+
+    provider = ScimProvider.from_discovery(
+        load_default_schemas().values(),
+        load_default_resource_types().values(),
+        config=load_default_service_provider_config(),
+    )
+    return BearerTokenApplication(
+        InMemoryStorage(), provider, ScimService(provider, secret="bench"), bearer_tokens=[TOKEN]
+    )
+
+
+def __getattr__(name: str) -> Any:
+    # gunicorn imports "bench.scim_wsgi:mock_scim_app" in each worker; build it only then.
+    if name == "mock_scim_app":
+        return build_mock_scim(Path(os.environ["BENCH_SCIM_DB"]))
+    if name == "scim2_server_app":
+        return build_scim2_server()
+    raise AttributeError(name)

@@ -1,0 +1,64 @@
+"""The bench's own helpers: wrk output read right, sections chosen as asked."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.run import parse_sections
+from bench.tools import Figure, parse_wrk
+
+WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:8000/scim/v2/Users
+  2 threads and 16 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     5.21ms    2.10ms  40.00ms   80.00%
+  Latency Distribution
+     50%  4.43ms
+     75%    6.10ms
+     90%    8.00ms
+     99%  191.71us
+  13440 requests in 5.00s, 4.10MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 7
+Requests/sec:   2688.08
+Transfer/sec:    840.00KB
+"""
+
+
+def test_wrk_output_gives_rate_latencies_and_failures() -> None:
+    result = parse_wrk(WRK_OUTPUT)
+    assert result == {
+        "rps": 2688.08,
+        "p50_ms": 4.43,
+        "p99_ms": pytest.approx(0.19171),
+        "non_2xx": 7.0,
+        "socket_errors": 3.0,
+    }
+
+
+def test_wrk_output_without_failures_counts_none() -> None:
+    clean = "\n".join(
+        line for line in WRK_OUTPUT.splitlines() if "errors" not in line and "Non-2xx" not in line
+    )
+    assert parse_wrk(clean)["non_2xx"] == parse_wrk(clean)["socket_errors"] == 0.0
+
+
+def test_wrk_output_that_is_not_wrk_is_refused() -> None:
+    with pytest.raises(ValueError):
+        parse_wrk("unable to connect to 127.0.0.1:1 Connection refused")
+
+
+def test_sections_follow_the_table_order_and_default_to_all() -> None:
+    assert parse_sections(["--only", "scim,idp"]) == ["idp", "scim"]
+    assert parse_sections(["memory"]) == ["memory"]
+    assert parse_sections([])[0] == "idp" and "scim" in parse_sections([])
+    with pytest.raises(SystemExit):
+        parse_sections(["--only", "nothing"])
+
+
+def test_a_figure_ratio_is_value_over_baseline() -> None:
+    figure = Figure("x", 3000.0, "/s", "peer", 1500.0, ">= 1.5x", True)
+    assert figure.ratio == 2.0
+    assert (
+        Figure("x", 1.0, "s", "none", 0.0, "", True).ratio
+        != Figure("x", 1.0, "s", "none", 0.0, "", True).ratio
+    )  # nan: no baseline
