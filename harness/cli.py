@@ -1,4 +1,4 @@
-"""The `entra-harness` command: up (serve everything), serve (one mock, for containers), demo."""
+"""The `entra-harness` command: up, serve (one mock, for containers), demo, check-sp, check-scim."""
 
 from __future__ import annotations
 
@@ -153,6 +153,30 @@ def command_check_sp(args: argparse.Namespace) -> int:
     return 1 if run.failed else 0
 
 
+def command_check_scim(args: argparse.Namespace) -> int:
+    """Check an external SCIM endpoint through the provisioning engine and RFC 7644 probes."""
+    from .check_scim import CheckScimOptions, run_check_scim, table
+
+    options = CheckScimOptions(
+        url=args.url,
+        token=args.token,
+        wire=args.wire,
+        groups=args.groups,
+        skip=[name.strip() for item in args.skip for name in item.split(",") if name.strip()],
+        existing_group=args.existing_group,
+        delete_deactivates=args.delete_deactivates,
+        domain=args.domain,
+        timeout=args.timeout,
+        report_dir=Path(args.report_dir),
+    )
+    run = run_check_scim(options)
+    print(table(run))
+    print(
+        f"{run.seconds} s. Reports: {options.report_dir}/check-scim.json, junit.xml, check-scim.html"
+    )
+    return 1 if run.failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="entra-harness", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -211,6 +235,46 @@ def main(argv: list[str] | None = None) -> int:
         help="keeps the IdP signing key so the SP is configured once",
     )
     check.set_defaults(run=command_check_sp)
+
+    scim = commands.add_parser(
+        "check-scim",
+        help="check an external SCIM endpoint the way Entra's gallery validation does, offline",
+    )
+    scim.add_argument("--url", required=True, help="the Tenant URL (without Entra's flags)")
+    scim.add_argument("--token", required=True, help="the Secret Token (a bearer token)")
+    scim.add_argument(
+        "--wire",
+        choices=["default", "flag", "both"],
+        default="default",
+        help="Entra's default requests, those of the ?aadOptscim062020 Tenant URL, or both",
+    )
+    scim.add_argument(
+        "--groups",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="provision groups too (--no-groups: users only)",
+    )
+    scim.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="CHECK[,CHECK]",
+        help="checks that do not apply to the target (its documented limits)",
+    )
+    scim.add_argument(
+        "--existing-group",
+        metavar="NAME",
+        help="the target's groups are made outside SCIM: use this one (matched by displayName)",
+    )
+    scim.add_argument(
+        "--delete-deactivates",
+        action="store_true",
+        help="the target's DELETE deactivates users: user-delete accepts active false",
+    )
+    scim.add_argument("--domain", default="contoso.com", help="domain of the test users")
+    scim.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
+    scim.add_argument("--report-dir", default="reports/check-scim")
+    scim.set_defaults(run=command_check_scim)
 
     bench = commands.add_parser("bench", help="run the benchmarks (bench/run.py) from the repo")
     bench.add_argument(
