@@ -9,4 +9,5 @@ pytest_plugins = [
     "steps.walkthrough_steps",
     "steps.provisioning_steps",
     "steps.acs_steps",
+    "steps.provisioning_walkthrough_steps",
 ]

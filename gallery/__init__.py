@@ -38,7 +38,8 @@ class Console:
     # The heading of the page's form in the tutorial ("Microsoft Entra SAML Settings").
     title: str | None = None
     # Which page it is: "fields" (a form of `fields`), "metadata" (upload the IdP metadata,
-    # map attributes, enable SSO) or "people" (the vendor's users and a form to add one).
+    # map attributes, enable SSO), "people" (the vendor's users and a form to add one) or
+    # "directory" (Directory Integration: enable the SCIM service, show its token).
     page: str = "fields"
     # Menu headings a link is listed under ("Single Sign-on" under "Integrations").
     sections: dict[str, str] = field(default_factory=dict)

@@ -40,6 +40,8 @@ class Vendor:
         self.console_token = console_token or f"{app.key}-console-token"
         profile = app.scim_profile
         self.scim = ScimTarget(app.key, profile, clock, scim_store) if profile else None
+        # Tools > Directory Integration > Enable SCIM Service (tutorials 001/003 step 2).
+        self.scim_enabled = False
         sp_class = USER_LOOKUPS[app.sso.user_lookup]
         self.sps: dict[str, ServiceProvider] = {
             region.key: sp_class(app, region, clock) for region in app.sso.regions
@@ -70,6 +72,7 @@ class Vendor:
         return next((sp for sp in self.sps.values() if sp.region.host == host), None)
 
     def reset(self) -> None:
+        self.scim_enabled = False
         if self.scim is not None:
             self.scim.reset()
         for sp in self.sps.values():

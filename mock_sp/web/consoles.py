@@ -120,6 +120,8 @@ def create_console_pages(vendor: Vendor) -> Blueprint:
             return metadata_page(chosen, editing=bool(request.args.get("edit")))
         if chosen.page == "people":
             return people_page(chosen, adding=bool(request.args.get("add")))
+        if chosen.page == "directory":
+            return directory_page(chosen)
         return fields_page(chosen)
 
     # The generic form: a text box per gallery `fields` label, a file for the certificate.
@@ -260,5 +262,30 @@ def create_console_pages(vendor: Vendor) -> Blueprint:
         except ValueError as refused:
             return people_page(chosen, 409, True, values=values, error=f"Not created: {refused}.")
         return people_page(chosen, notice=f"{user.display_name} ({user.email}) was created.")
+
+    # RingCentral (tutorials 001/003 step 2): Tools > Directory Integration.
+
+    def directory_page(chosen: Console, status: int = 200, **context: Any) -> Response:
+        return render(
+            "directory.html",
+            status,
+            console=chosen,
+            enabled=vendor.scim_enabled,
+            tenant_url=vendor.scim.base_url if vendor.scim else "",
+            token=vendor.scim_token if vendor.scim_enabled else None,
+            **context,
+        )
+
+    @pages.post("/console/<key>/directory")
+    def enable_scim(key: str) -> Response:
+        """Select SCIM under Select Directory Provider, then Enable SCIM Service."""
+        chosen = console(key, "directory")
+        if vendor.scim is None:
+            abort(message(404, f"{vendor.app.name} has no SCIM service."))
+        if request.form.get("provider") != "scim":
+            label = chosen.fields.get("provider", "provider")
+            return directory_page(chosen, 400, error=f"Choose SCIM under {label}.")
+        vendor.scim_enabled = True
+        return directory_page(chosen, notice="The SCIM service is enabled.")
 
     return pages
