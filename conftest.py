@@ -9,5 +9,6 @@ pytest_plugins = [
     "steps.walkthrough_steps",
     "steps.provisioning_steps",
     "steps.acs_steps",
+    "steps.console_walkthrough_steps",
     "steps.provisioning_walkthrough_steps",
 ]
