@@ -804,3 +804,10 @@ def entra_stops(provisioning: ProvisioningWorld, name: str, code: int) -> None:
     message = html.fromstring(page.content).xpath("//*[@id='errorMessage']")
     assert message, f"Entra did not stop {name}: {page.url}"
     assert message[0].text_content().startswith(f"AADSTS{code}: ")
+
+
+@given(parsers.parse('"Assignment required?" of {app} is No'))
+def assignment_not_required(harness: Harness, scenario_state: Scenario, app: str) -> None:
+    """Properties > Assignment required? No: Entra signs in anyone; deprovisioning at the
+    vendor is then what keeps a leaver out."""
+    harness.admin_center.set_properties(scenario_state.app(app), assignmentRequired=False)
