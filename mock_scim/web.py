@@ -1,14 +1,21 @@
-"""The thin Flask app of a SCIM endpoint: parse, call the protocol once, serialise; errors mapped here."""
+"""The thin WSGI app of a SCIM endpoint: parse, call the protocol once, serialise; errors mapped here."""
+
+# A plain WSGI callable rather than a Flask app: the endpoint has one route and no templates, and
+# Flask's request context, routing and response finalising cost more per request than the SCIM
+# filter itself (bench/scim.py, pyinstrument: about 2/3 of a filter GET). Every other mock page
+# stays Flask; this one is what load tests drive.
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from typing import Any
+from urllib.parse import parse_qsl
 
-from flask import Flask, Response, request
 from scim2_models import NotFoundException, SCIMException
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.wsgi import get_input_stream
 
 from harness.clock import saml_instant
 
@@ -17,17 +24,18 @@ from .requests import ScimRequest, ScimResponse
 from .target import ScimTarget
 
 SCIM_JSON = "application/scim+json"
-METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+ALLOW = ", ".join((*METHODS, "HEAD", "OPTIONS"))
+DEFAULT_PORTS = {"http": "80", "https": "443"}
 log = logging.getLogger(__name__)
 
+Headers = tuple[tuple[str, str], ...]
+StartResponse = Callable[..., Any]
 
-def _wire(response: ScimResponse) -> Response:
-    """RFC 7644 §3.1: every body is application/scim+json (an empty 200/204/304 has none)."""
-    body = b"" if response.body is None else json.dumps(response.body).encode()
-    wire = Response(body, status=response.status, headers=response.headers)
-    if response.body is not None:
-        wire.content_type = SCIM_JSON
-    return wire
+
+def _text(value: str) -> str:
+    """A WSGI string (PEP 3333: bytes as latin-1) as the UTF-8 text the client sent."""
+    return value.encode("latin-1").decode("utf-8", "replace")
 
 
 def _headers(environ: dict[str, Any]) -> dict[str, str]:
@@ -43,71 +51,127 @@ def _headers(environ: dict[str, Any]) -> dict[str, str]:
     return headers
 
 
-def create_scim_app(target: ScimTarget) -> Flask:
+def _logged_headers(headers: dict[str, str]) -> Headers:
+    """Headers as the request log shows them: `Content-Type`, `Authorization`, …"""
+    return tuple((name.title(), value) for name, value in headers.items())
+
+
+def _query(environ: dict[str, Any]) -> dict[str, str]:
+    """The query parameters, the first value of a repeated name winning."""
+    query: dict[str, str] = {}
+    for name, value in parse_qsl(_text(environ.get("QUERY_STRING", "")), keep_blank_values=True):
+        query.setdefault(name, value)
+    return query
+
+
+def _host(environ: dict[str, Any]) -> str:
+    """The Host the client named (RFC 9110 §7.2), without the scheme's default port."""
+    scheme = environ.get("wsgi.url_scheme", "http")
+    host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
+    name, _, port = host.rpartition(":")
+    if name and "]" not in port and port == DEFAULT_PORTS.get(scheme):
+        return name
+    return str(host)
+
+
+def _wire(response: ScimResponse) -> tuple[str, list[tuple[str, str]], bytes]:
+    """RFC 7644 §3.1: every body is application/scim+json (an empty 200/204/304 has none)."""
+    body = b"" if response.body is None else json.dumps(response.body).encode()
+    headers = list(response.headers.items())
+    if response.body is not None:
+        headers.append(("Content-Type", SCIM_JSON))
+    headers.append(("Content-Length", str(len(body))))
+    try:
+        phrase = HTTPStatus(response.status).phrase
+    except ValueError:
+        phrase = ""
+    return f"{response.status} {phrase}".rstrip(), headers, body
+
+
+class ScimApp:
     """https://<vendor SCIM host>/<tenant URL path>/…: the endpoint of mock_scim.service."""
-    app = Flask(f"{target.key}-scim")
-    base = target.base_path
 
-    @app.route(f"{base}", defaults={"rest": ""}, methods=METHODS)
-    @app.route(f"{base}/<path:rest>", methods=METHODS)
-    def scim(rest: str) -> Response:
-        scim_request = ScimRequest(
-            method=request.method,
-            path="/" + rest,
-            base_url=f"{request.scheme}://{request.host}{base}",
-            query=request.args.to_dict(flat=True),
-            headers=_headers(request.environ),
-            body=request.get_data(),
+    def __init__(self, target: ScimTarget) -> None:
+        self.target = target
+        self.base = target.base_path
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        path = _text(environ.get("PATH_INFO", "")) or "/"
+        headers = _headers(environ)
+        body = get_input_stream(environ).read()
+        response = self.respond(environ, method, path, headers, body)
+        status, response_headers, content = _wire(response)
+        self.record(
+            environ, method, path, headers, body, response.status, response_headers, content
         )
-        return _wire(target.service.handle(scim_request))
+        start_response(status, response_headers)
+        # HEAD is GET without the body (RFC 9110 §9.3.2); Content-Length stays the GET's.
+        return [b""] if method == "HEAD" else [content]
 
-    @app.errorhandler(SCIMException)
-    def scim_error(error: SCIMException) -> Response:
-        log.info(
-            "SCIM %s %s: %s %s %s",
-            request.method,
-            request.path,
-            error.status,
-            error.scim_type or "-",
-            error.detail,
-        )
-        return _wire(error_response(error))
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> Response:
-        if isinstance(error, MethodNotAllowed):
-            return _wire(error_response(MethodNotAllowedException()))
-        if error.code == 404:
-            return _wire(
-                error_response(NotFoundException(detail=f"no SCIM endpoint {request.path}"))
+    def respond(
+        self, environ: dict[str, Any], method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> ScimResponse:
+        base = self.base
+        if path != base and not path.startswith(base + "/"):
+            return error_response(NotFoundException(detail=f"no SCIM endpoint {path}"))
+        if method == "OPTIONS":
+            return ScimResponse(200, headers={"Allow": ALLOW})
+        try:
+            if method not in METHODS and method != "HEAD":
+                raise MethodNotAllowedException()
+            scim_request = ScimRequest(
+                method=method,
+                path=path[len(base) :] or "/",
+                base_url=f"{environ.get('wsgi.url_scheme', 'http')}://{_host(environ)}{base}",
+                query=_query(environ),
+                headers=headers,
+                body=body,
             )
-        failure = SCIMException(detail=error.description)
-        failure.status = error.code or 500
-        return _wire(error_response(failure))
+            return self.target.service.handle(scim_request)
+        except SCIMException as error:
+            log.info(
+                "SCIM %s %s: %s %s %s",
+                method,
+                path,
+                error.status,
+                error.scim_type or "-",
+                error.detail,
+            )
+            return error_response(error)
+        except Exception as error:
+            log.exception("SCIM %s %s failed", method, path)
+            failure = SCIMException(detail=f"internal error: {type(error).__name__}: {error}")
+            failure.status = 500
+            return error_response(failure)
 
-    @app.errorhandler(Exception)
-    def unexpected(error: Exception) -> Response:
-        log.exception("SCIM %s %s failed", request.method, request.path)
-        failure = SCIMException(detail=f"internal error: {type(error).__name__}: {error}")
-        failure.status = 500
-        return _wire(error_response(failure))
-
-    @app.after_request
-    def record(response: Response) -> Response:
-        environ = request.environ
+    def record(
+        self,
+        environ: dict[str, Any],
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        body: bytes,
+        status: int,
+        response_headers: list[tuple[str, str]],
+        content: bytes,
+    ) -> None:
+        target = self.target
         query = environ.get("QUERY_STRING")
         # The URL as the client sent it (its query string undecoded).
-        url = f"{request.scheme}://{request.host}{environ.get('SCRIPT_NAME', '')}{request.path}"
+        script = _text(environ.get("SCRIPT_NAME", ""))
+        url = f"{environ.get('wsgi.url_scheme', 'http')}://{_host(environ)}{script}{path}"
         target.log.record(
             saml_instant(target.clock.now()),
-            request.method,
+            method,
             f"{url}?{query}" if query else url,
-            tuple(request.headers.items()),
-            request.get_data(),
-            response.status_code,
-            tuple(response.headers.items()),
-            response.get_data(),
+            _logged_headers(headers),
+            body,
+            status,
+            tuple(response_headers),
+            content,
         )
-        return response
 
-    return app
+
+def create_scim_app(target: ScimTarget) -> ScimApp:
+    return ScimApp(target)
