@@ -277,3 +277,11 @@ def _log_row(page: Any, scenario_state: Scenario, identity: str) -> Any:
     rows = page.locator("#provisioning-logs tr[data-status]", has_text=identity)
     assert rows.count() == 1, page.locator("#provisioning-logs").text_content()
     return rows.first
+
+
+@then(parsers.parse('{app}\'s SCIM store has no user "{user_name}"'))
+def scim_store_lacks(harness: Harness, app: str, user_name: str) -> None:
+    profile = harness.gallery_app(app).scim_profile
+    assert profile is not None
+    stored = harness.http.get(f"https://{profile.host}/_mock/scim/User").json()["Resources"]
+    assert user_name.lower() not in [u["userName"].lower() for u in stored]
