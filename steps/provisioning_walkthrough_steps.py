@@ -7,7 +7,7 @@ from typing import Any
 
 from pytest_bdd import given, parsers, then, when
 
-from harness.people import b_simon
+from harness.people import Person, b_simon
 from harness.session import Harness
 from harness.stack import DEMO_PASSWORD
 
@@ -41,8 +41,6 @@ def b_simon_with_job(
 
 @given(parsers.parse('the tenant also has the user "{name}"'))
 def another_user(harness: Harness, scenario_state: Scenario, name: str) -> None:
-    from harness.people import Person
-
     upn = f"{name}@contoso.com"
     person = Person(
         name, DEMO_PASSWORD, {"displayName": name, "userPrincipalName": upn, "mail": upn}
@@ -237,8 +235,10 @@ def _read(resource: dict[str, Any], path: str) -> str:
     if "[" in head:
         attribute, _, condition = head.partition("[")
         wanted = condition.split('"')[1]
-        value = next((v for v in resource.get(attribute, []) if v.get("type") == wanted), {})
-        return str(value.get(rest))
+        typed: dict[str, Any] = next(
+            (v for v in resource.get(attribute, []) if v.get("type") == wanted), {}
+        )
+        return str(typed.get(rest))
     value = resource.get(head)
     if rest:
         value = (value or {}).get(rest)
