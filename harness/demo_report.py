@@ -1,5 +1,5 @@
 """The demo report: per scenario its steps, a screenshot after each browser step, and the SAML
-messages that passed during the step, decoded and explained (enabled by --demo-report PATH)."""
+messages and SCIM exchanges of the step, decoded and explained (enabled by --demo-report PATH)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ from typing import Any
 import pytest
 from lxml import etree
 
+from . import scim_explain
+from .scim_view import ScimView
+
 SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
 DS = "http://www.w3.org/2000/09/xmldsig#"
 
@@ -23,7 +26,25 @@ class StepRecord:
     status: str = "passed"
     screenshot: bytes | None = None
     messages: list[dict[str, Any]] = field(default_factory=list)
+    # {"vendor", "sentence", "decoded"} for each SCIM request a vendor received during the step.
+    scim: list[dict[str, str]] = field(default_factory=list)
     error: str | None = None
+    # The step's docstring or data table, as the feature file shows it.
+    argument: str | None = None
+
+
+def step_argument(step: Any) -> str | None:
+    if getattr(step, "docstring", None):
+        return str(step.docstring)
+    table = getattr(step, "datatable", None)
+    if table is None:
+        return None
+    rows = [[str(cell) for cell in row] for row in table.raw()]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) + " |"
+        for row in rows
+    )
 
 
 @dataclass
@@ -66,6 +87,9 @@ class DemoReport:
         self._current: dict[str, ScenarioRecord] = {}
         self._seen: dict[str, int] = {}
         self._started: dict[str, float] = {}
+        # Per scenario: each SCIM host's last request seen, and the ids its answers named.
+        self._scim_seen: dict[str, dict[str, int]] = {}
+        self._scim_names: dict[str, dict[str, str]] = {}
 
     # pytest-bdd hooks
     def pytest_bdd_before_scenario(
@@ -74,6 +98,8 @@ class DemoReport:
         record = ScenarioRecord(feature.name, scenario.name, sorted(scenario.tags | feature.tags))
         self._current[request.node.nodeid] = record
         self._seen[request.node.nodeid] = 0
+        self._scim_seen[request.node.nodeid] = {}
+        self._scim_names[request.node.nodeid] = {}
         self._started[request.node.nodeid] = time.monotonic()
         self.scenarios.append(record)
 
@@ -115,7 +141,9 @@ class DemoReport:
         record = self._current.get(request.node.nodeid)
         if record is None:
             return
-        entry = StepRecord(f"{step.keyword} {step.name}", status, error=error)
+        entry = StepRecord(
+            f"{step.keyword} {step.name}", status, error=error, argument=step_argument(step)
+        )
         page = request.node.stash.get(PAGE_KEY, None)
         if page is not None and page.url != "about:blank":
             try:
@@ -128,9 +156,33 @@ class DemoReport:
             seen = self._seen[request.node.nodeid]
             entry.messages = messages[seen:]
             self._seen[request.node.nodeid] = len(messages)
+            entry.scim = self._scim_exchanges(request.node.nodeid, harness)
         if status == "failed":
             record.status = "failed"
         record.steps.append(entry)
+
+    def _scim_exchanges(self, nodeid: str, harness: Any) -> list[dict[str, str]]:
+        """What each vendor's SCIM endpoint received since the last step (its request log)."""
+        seen = self._scim_seen[nodeid]
+        names = self._scim_names[nodeid]
+        found = []
+        for vendor in harness.stack.vendors.values():
+            profile = vendor.app.scim_profile
+            if profile is None:
+                continue
+            for exchange in ScimView(harness.http, profile.host).requests(
+                seen.get(profile.host, 0)
+            ):
+                seen[profile.host] = exchange["seq"]
+                scim_explain.learn_names(exchange, names)
+                found.append(
+                    {
+                        "vendor": vendor.app.name,
+                        "sentence": scim_explain.explain(vendor.app.name, exchange, names),
+                        "decoded": scim_explain.decoded(exchange),
+                    }
+                )
+        return found
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -150,6 +202,8 @@ class DemoReport:
                 parts.append(
                     f"<li class='{step.status}'><div class='step'>{html.escape(step.text)}</div>"
                 )
+                if step.argument:
+                    parts.append(f"<pre class='argument'>{html.escape(step.argument)}</pre>")
                 if step.error:
                     parts.append(f"<pre class='error'>{html.escape(step.error)}</pre>")
                 for message in step.messages:
@@ -161,6 +215,13 @@ class DemoReport:
                         f"({html.escape(message['binding'].rsplit(':', 1)[-1])}): "
                         f"{html.escape(explain(message))}<details><summary>decoded XML</summary>"
                         f"<pre>{html.escape(pretty)}</pre></details></div>"
+                    )
+                for exchange in step.scim:
+                    parts.append(
+                        f"<div class='scim'><b>SCIM to {html.escape(exchange['vendor'])}</b>: "
+                        f"{html.escape(exchange['sentence'])}<details><summary>request and "
+                        f"response</summary><pre>{html.escape(exchange['decoded'])}</pre>"
+                        "</details></div>"
                     )
                 if step.screenshot:
                     data = base64.b64encode(step.screenshot).decode()
@@ -181,7 +242,10 @@ section.failed{border-color:#c00} .meta{color:#666;font-size:13px}
 li{margin:8px 0} li.failed .step{color:#c00} .step{font-weight:bold}
 img{max-width:720px;border:1px solid #ccc;display:block;margin:6px 0}
 .saml{background:#f4f8ff;padding:6px;margin:4px 0;font-size:14px}
-pre{white-space:pre-wrap;font-size:12px} .error{color:#c00}
+.scim{background:#f4fff6;padding:6px;margin:4px 0;font-size:14px}
+pre{white-space:pre-wrap;font-size:12px} .error{color:#c00} .argument{color:#555;margin:2px 0}
 </style></head><body><h1>Entra harness demo report</h1>
 <p>Each scenario follows a Microsoft Entra tutorial. Under each step: what the browser showed
-after it, and every SAML message the simulated tenant sent, explained and decoded.</p>"""
+after it, every SAML message the simulated tenant sent, and every SCIM request the vendors
+received from Entra's provisioning service (SCIM is how Entra creates, changes and disables
+accounts at the vendor), each explained in a sentence and decoded.</p>"""
