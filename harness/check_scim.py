@@ -73,8 +73,10 @@ def skipped(options: CheckScimOptions) -> dict[str, str]:
 
 
 def http_factory(timeout: float) -> Callable[[], httpx.Client]:
-    """The engine's and the probe's HTTP client: one User-Agent (see scim_probe.USER_AGENT)."""
-    return lambda: httpx.Client(headers={"User-Agent": USER_AGENT}, timeout=timeout)
+    """The engine's and the probe's HTTP client: one User-Agent (see scim_probe.USER_AGENT).
+    The engine opens a client per cycle; the TLS context (system CAs) is loaded once."""
+    context = httpx.create_ssl_context()
+    return lambda: httpx.Client(headers={"User-Agent": USER_AGENT}, timeout=timeout, verify=context)
 
 
 def run_check_scim(options: CheckScimOptions) -> CheckScimRun:

@@ -109,6 +109,7 @@ class Lifecycle:
             self.manager_remove,
             ["manager-change"],
         )
+        self.settle_manager()
         r.run(
             "null-update",
             GALLERY,
@@ -330,6 +331,13 @@ class Lifecycle:
 
     def manager_remove(self) -> str:
         return self._manager(None)
+
+    def settle_manager(self) -> None:
+        """Whatever the manager checks did, the user ends without a manager, so a manager
+        update the target refused is not retried into the later checks' cycles."""
+        ada = self.users.get("ada")
+        if ada is not None and ada.manager_id is not None:
+            self.t.update(ada, manager_id=None)
 
     def null_update(self) -> str:
         """SCIM_Null_Update_Test: a PATCH with empty strings, then one with nulls, on optional
