@@ -59,7 +59,8 @@ def vendor_user_as(
     )
 
 
-@given(parsers.parse("{name} exists and is active in {app}"))
+# No quotes in the app's name: the step above, `… as "{email}"`, must not match this one too.
+@given(parsers.re(r'(?P<name>[^"]+) exists and is active in (?P<app>[^"]+)'))
 def vendor_user(harness: Harness, scenario_state: Scenario, name: str, app: str) -> None:
     create_vendor_user(harness, app, scenario_state.regions[app], scenario_state.person(name))
 
