@@ -1,5 +1,7 @@
-"""`entra-harness check-scim`: Microsoft's gallery SCIM validation, offline, through the provisioning
-engine, plus RFC 7644 conformance; reports as check-sp writes them (issue 8)."""
+"""`entra-harness check-scim`: gallery SCIM validation through the provisioning engine, plus RFC 7644."""
+
+# Issue 8. Direct checks first (scim_conformance), then the engine checks once per wire
+# (scim_lifecycle); reports as check-sp writes them (harness.reports).
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""check-scim passes the generic profile and each vendor within its documented limits, and catches
-each flaw of a non-compliant endpoint with exactly its check(s)."""
+"""check-scim passes the generic profile and the vendors, and catches each flaw by exactly its checks."""
 
 from __future__ import annotations
 
