@@ -86,6 +86,26 @@ Feature: Assigned users are created, kept in sync and disabled at the vendor (tu
                       {"op": "Replace", "path": "title", "value": "Sales Director"}]}
       """
 
+  @vendor_ringcentral
+  Scenario: Two changes reach RingCentral as one path-less replace with aadOptscim062020, the displayName added beside it
+    Given the tenant has the user B.Simon with this profile:
+      | jobTitle   | Sales Manager |
+      | department | Sales         |
+    And RingCentral is set up for automatic provisioning with the tenant URL flag aadOptscim062020
+    And B.Simon is assigned to RingCentral
+    And the initial provisioning cycle has run
+    When B.Simon's jobTitle changes to "Sales Director" in the tenant
+    And B.Simon's department changes to "Marketing" in the tenant
+    And 40 minutes pass
+    Then the cycle sent RingCentral one PATCH for B.Simon:
+      """
+      {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+       "Operations": [{"op": "add", "path": "displayName", "value": "B.Simon"},
+                      {"op": "replace", "value": {
+                        "title": "Sales Director",
+                        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department": "Marketing"}}]}
+      """
+
   Scenario Outline: Two changes reach <app> as one path-less replace with aadOptscim062020
     Given the tenant has the user B.Simon with this profile:
       | jobTitle   | Sales Manager |
