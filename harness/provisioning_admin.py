@@ -41,7 +41,10 @@ class ProvisioningAdmin:
         """One Graph call, the response returned as is (refusals are what some steps check)."""
         return self.client.request(method, GRAPH + path, headers=self.headers, **kwargs)
 
-    def _ok(self, method: str, path: str, **kwargs: Any) -> Any:
+    def call(self, method: str, path: str, body: Any = None, **kwargs: Any) -> Any:
+        """A Graph call that must succeed (GraphError otherwise); the JSON it answered."""
+        if body is not None:
+            kwargs["json"] = body
         response = self.graph(method, path, **kwargs)
         if response.status_code >= 400:
             raise GraphError(response)
@@ -56,7 +59,7 @@ class ProvisioningAdmin:
 
     def create_job(self, app: AppHandle) -> JobHandle:
         """Provisioning Mode: Automatic (the gallery app's template and default mappings)."""
-        created = self._ok(
+        created = self.call(
             "POST", f"/servicePrincipals/{app.service_principal_id}/synchronization/jobs"
         )
         return JobHandle(app, created["id"])
@@ -64,7 +67,7 @@ class ProvisioningAdmin:
     def save_secrets(self, job: JobHandle, **secrets: str) -> None:
         """PUT …/synchronization/secrets: BaseAddress, SecretToken, SyncNotificationSettings…"""
         body = {"value": [{"key": key, "value": value} for key, value in secrets.items()]}
-        self._ok("PUT", f"{job.base}/secrets", json=body)
+        self.call("PUT", f"{job.base}/secrets", json=body)
 
     def save_credentials(self, job: JobHandle, tenant_url: str, secret_token: str) -> None:
         self.save_secrets(job, BaseAddress=tenant_url, SecretToken=secret_token)
@@ -90,17 +93,17 @@ class ProvisioningAdmin:
 
     def start(self, job: JobHandle) -> None:
         """Provisioning Status: On."""
-        self._ok("POST", f"{job.path}/start")
+        self.call("POST", f"{job.path}/start")
 
     def pause(self, job: JobHandle) -> None:
         """Provisioning Status: Off."""
-        self._ok("POST", f"{job.path}/pause")
+        self.call("POST", f"{job.path}/pause")
 
     def job(self, job: JobHandle) -> dict[str, Any]:
-        return self._ok("GET", job.path)
+        return self.call("GET", job.path)
 
     def schema(self, job: JobHandle) -> dict[str, Any]:
-        return self._ok("GET", f"{job.path}/schema")
+        return self.call("GET", f"{job.path}/schema")
 
     def user_mapping(self, job: JobHandle) -> dict[str, Any]:
         """The objectMapping "Synchronize … Users to <app>" of the job's schema."""
@@ -113,20 +116,20 @@ class ProvisioningAdmin:
         rule["objectMappings"] = [
             mapping if m["sourceObjectName"] == "User" else m for m in rule["objectMappings"]
         ]
-        self._ok("PUT", f"{job.path}/schema", json=schema)
+        self.call("PUT", f"{job.path}/schema", json=schema)
 
     # Monitoring: provisioning logs, audit logs, the notification outbox
 
     def logs(self, job: JobHandle) -> list[dict[str, Any]]:
         """provisioningObjectSummary entries of the job, oldest first."""
-        found = self._ok(
+        found = self.call(
             "GET", "/auditLogs/provisioning", params={"$filter": f"jobId eq '{job.job_id}'"}
         )
         return list(reversed(found["value"]))
 
     def audits(self) -> list[dict[str, Any]]:
         """The provisioning service's directory audit entries, oldest first."""
-        found = self._ok(
+        found = self.call(
             "GET",
             "/auditLogs/directoryAudits",
             params={"$filter": "category eq 'ProvisioningManagement'"},

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from lxml import html
 from pytest_bdd import given, parsers, then, when
 
 from harness.http_browser import HttpBrowser, forms_of
@@ -64,8 +65,13 @@ def scim(harness: Harness, app: str) -> ScimView:
     return ScimView(harness.http, profile.host)
 
 
+def graph(harness: Harness, method: str, path: str, body: Any = None) -> Any:
+    """A Graph call of the tenant's admin that must succeed (users, assignments, app roles)."""
+    return ProvisioningAdmin(harness.http, harness.admin.headers).call(method, path, body)
+
+
 def graph_user(harness: Harness, user_id: str) -> dict[str, Any]:
-    return dict(harness.admin._call("GET", f"/users/{user_id}"))
+    return dict(graph(harness, "GET", f"/users/{user_id}"))
 
 
 def mark(harness: Harness, world: ProvisioningWorld) -> None:
@@ -102,7 +108,7 @@ def vendor_user(harness: Harness, scenario_state: Scenario, app: str, name: str)
 
 def assignments_of(harness: Harness, scenario_state: Scenario, app: str) -> list[dict[str, Any]]:
     sp = scenario_state.app(app).service_principal_id
-    return list(harness.admin._call("GET", f"/servicePrincipals/{sp}/appRoleAssignedTo")["value"])
+    return list(graph(harness, "GET", f"/servicePrincipals/{sp}/appRoleAssignedTo")["value"])
 
 
 # --- people -------------------------------------------------------------------------------
@@ -138,7 +144,8 @@ def reports_to(
     harness: Harness, scenario_state: Scenario, provisioning: ProvisioningWorld, name: str
 ) -> None:
     manager = person_id(scenario_state, provisioning.generated[0])
-    harness.admin._call(
+    graph(
+        harness,
         "PUT",
         f"/users/{person_id(scenario_state, name)}/manager/$ref",
         {"@odata.id": f"https://graph.microsoft.com/v1.0/users/{manager}"},
@@ -237,7 +244,7 @@ def app_role(harness: Harness, scenario_state: Scenario, app: str, role: str) ->
     handle = scenario_state.app(app)
     roles = harness.admin.service_principal(handle)["appRoles"]
     roles.append({"displayName": role, "value": role.lower().replace(" ", "_")})
-    harness.admin._call("PATCH", f"/applications/{handle.application_id}", {"appRoles": roles})
+    graph(harness, "PATCH", f"/applications/{handle.application_id}", {"appRoles": roles})
 
 
 @given(parsers.parse('the admin assigns {name} to {app} with the role "{role}"'))
@@ -348,7 +355,7 @@ def cycle_held_back(harness: Harness, provisioning: ProvisioningWorld, app: str)
 def property_changes(
     harness: Harness, scenario_state: Scenario, name: str, property: str, value: str
 ) -> None:
-    harness.admin._call("PATCH", f"/users/{person_id(scenario_state, name)}", {property: value})
+    graph(harness, "PATCH", f"/users/{person_id(scenario_state, name)}", {property: value})
 
 
 @when(parsers.parse("{name} is unassigned from {app}"))
@@ -357,8 +364,8 @@ def unassigned(harness: Harness, scenario_state: Scenario, name: str, app: str) 
     user = person_id(scenario_state, name)
     for assignment in assignments_of(harness, scenario_state, app):
         if assignment["principalId"] == user:
-            harness.admin._call(
-                "DELETE", f"/servicePrincipals/{sp}/appRoleAssignedTo/{assignment['id']}"
+            graph(
+                harness, "DELETE", f"/servicePrincipals/{sp}/appRoleAssignedTo/{assignment['id']}"
             )
 
 
@@ -366,8 +373,8 @@ def unassigned(harness: Harness, scenario_state: Scenario, name: str, app: str) 
 def hard_deleted(harness: Harness, scenario_state: Scenario, name: str) -> None:
     """Delete, then Deleted users > Delete permanently (ENTRA-BEHAVIOUR §8: DELETE only then)."""
     user = person_id(scenario_state, name)
-    harness.admin._call("DELETE", f"/users/{user}")
-    harness.admin._call("DELETE", f"/directory/deletedItems/{user}")
+    graph(harness, "DELETE", f"/users/{user}")
+    graph(harness, "DELETE", f"/directory/deletedItems/{user}")
 
 
 @when(parsers.parse("the admin turns Provisioning Status Off for {app}"))
@@ -772,8 +779,6 @@ def signs_in_through_entra(
 
 
 def landing_session(provisioning: ProvisioningWorld) -> dict[str, Any]:
-    from lxml import html
-
     page = provisioning.landing
     assert page is not None
     found = html.fromstring(page.content).xpath("//*[@id='saml-session']")
@@ -797,8 +802,6 @@ def turns_away(provisioning: ProvisioningWorld, app: str, name: str, text: str) 
 
 @then(parsers.parse("Entra stops {name} with AADSTS{code:d}"))
 def entra_stops(provisioning: ProvisioningWorld, name: str, code: int) -> None:
-    from lxml import html
-
     page = provisioning.landing
     assert page is not None
     message = html.fromstring(page.content).xpath("//*[@id='errorMessage']")
