@@ -1,10 +1,11 @@
-@sso @negative
+@sso
 Feature: Every vendor's ACS checks the Response strictly and says which check failed
   A careful SP (issue 4, SAML Profiles §4.1.4.3) trusts only the IdP certificate it was given,
   the IdP issuer it was told, its own identifier and ACS, the times with 5 minutes of skew, its
   own requests, each assertion once and a Success status. The tenant's one-shot overrides break
   one thing in its next Response; the vendor's own error page names the check that failed.
 
+  @negative
   Scenario Outline: <vendor> refuses a Response that <fault>
     Given <vendor> and the tenant are set up for <mode> sign-on as its tutorial says
     And B.Simon exists and is active in <vendor>
@@ -79,6 +80,7 @@ Feature: Every vendor's ACS checks the Response strictly and says which check fa
       | Genesys Cloud for Azure | SP-initiated | expired 4 minutes ago                 | had expired       |
       | Genesys Cloud for Azure | SP-initiated | is valid only from 4 minutes from now | was not yet valid |
 
+  @negative
   Scenario Outline: <vendor> refuses the replay of an assertion it accepted
     Given <vendor> and the tenant are set up for IdP-initiated sign-on as its tutorial says
     And B.Simon exists and is active in <vendor>
@@ -102,7 +104,7 @@ Feature: Every vendor's ACS checks the Response strictly and says which check fa
       | vendor                  |
       | Genesys Cloud for Azure |
 
-  @browser @vendor_ringcentral
+  @browser @negative @vendor_ringcentral
   Scenario: In the browser, RingCentral refuses a Response for another audience
     Given RingCentral and the tenant are set up for IdP-initiated sign-on as its tutorial says
     And B.Simon exists and is active in RingCentral
