@@ -48,6 +48,9 @@ def set_claims(entra_page: Any, datatable: list[list[str]]) -> None:
     header, *rows = datatable
     for row in rows:
         claim = dict(zip(header, row, strict=True))
+        # Wait for the claims table before counting: a count taken on the page still loading
+        # would be 0 and add a duplicate of a pre-populated claim.
+        page.locator("#claims").wait_for()
         edit = page.get_by_role("link", name=f"Edit {claim['Name']}", exact=True)
         if edit.count():
             edit.click()
