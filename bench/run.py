@@ -190,10 +190,17 @@ def bench_scim() -> list[Figure]:
     return run()
 
 
+def bench_provisioning() -> list[Figure]:
+    from bench.provisioning import bench_provisioning as run
+
+    return run()
+
+
 SECTIONS: dict[str, Callable[[], list[Figure]]] = {
     "idp": lambda: bench_idp(os.cpu_count() or 2),
     "memory": bench_memory,
     "scim": bench_scim,
+    "provisioning": bench_provisioning,
     "startup": bench_startup,
     "browser": bench_browser,
 }

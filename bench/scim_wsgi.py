@@ -27,6 +27,20 @@ def build_mock_scim(database: Path) -> Any:
     return create_scim_app(target)
 
 
+def build_vendor_scim(key: str, database: Path) -> Any:
+    """A gallery vendor's SCIM endpoint (its `[scim]` profile) over a SQLite file, as the
+    vendor's server serves it at its tenant URL."""
+    from gallery import gallery_app
+    from harness.clock import Clock
+    from mock_scim.sqlite import SqliteStore
+    from mock_scim.target import ScimTarget
+    from mock_scim.web import create_scim_app
+
+    profile = gallery_app(key).scim_profile
+    assert profile is not None, f"{key} has no [scim] profile"
+    return create_scim_app(ScimTarget(key, profile, Clock(), SqliteStore(database), token=TOKEN))
+
+
 def build_scim2_server() -> Any:
     """scim2-server's own bearer-token WSGI application over its in-memory storage (it ships
     no persistent one), with its default schemas and resource types."""
@@ -54,6 +68,8 @@ def __getattr__(name: str) -> Any:
     # gunicorn imports "bench.scim_wsgi:mock_scim_app" in each worker; build it only then.
     if name == "mock_scim_app":
         return build_mock_scim(Path(os.environ["BENCH_SCIM_DB"]))
+    if name == "vendor_scim_app":
+        return build_vendor_scim(os.environ["BENCH_SCIM_VENDOR"], Path(os.environ["BENCH_SCIM_DB"]))
     if name == "scim2_server_app":
         return build_scim2_server()
     raise AttributeError(name)

@@ -53,10 +53,16 @@ def wait_for(port: int, timeout: float = 20.0) -> None:
 
 @contextmanager
 def gunicorn(
-    app: str, workers: int, threads: int = 4, env: dict[str, str] | None = None
+    app: str,
+    workers: int,
+    threads: int = 4,
+    env: dict[str, str] | None = None,
+    tls: tuple[Path, Path] | None = None,
 ) -> Iterator[int]:
-    """`app` ("module:callable") served by gunicorn's gthread workers on a free port."""
+    """`app` ("module:callable") served by gunicorn's gthread workers on a free port, over TLS
+    with `tls` (certificate, key)."""
     port = free_port()
+    certificate = ["--certfile", str(tls[0]), "--keyfile", str(tls[1])] if tls else []
     server = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
@@ -70,6 +76,9 @@ def gunicorn(
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            "--config",
+            "python:bench.gunicorn_conf",
+            *certificate,
             app,
         ],
         cwd=ROOT,
@@ -77,6 +86,8 @@ def gunicorn(
     )
     try:
         wait_for(port)
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn {app} exited with {server.returncode}")
         yield port
     finally:
         server.terminate()

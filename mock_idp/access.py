@@ -16,6 +16,31 @@ def effective_assignments(directory: Directory, app: EnterpriseApp, user: User) 
     return [a for a in app.assignments if a.principal_id in principals]
 
 
+class AssignmentIndex:
+    """An app's assignments by principal and the directory's groups by direct member, built once
+    for a pass over every user (a provisioning import), so that each user's effective
+    assignments cost its own few rather than a scan of every assignment and group."""
+
+    def __init__(self, directory: Directory, app: EnterpriseApp) -> None:
+        self._by_principal: dict[str, list[tuple[int, Assignment]]] = {}
+        for position, assignment in enumerate(app.assignments):
+            self._by_principal.setdefault(assignment.principal_id, []).append(
+                (position, assignment)
+            )
+        self._groups_of: dict[str, dict[str, None]] = {}
+        for group in directory.groups.values():
+            if group.deleted_at is None:
+                for member in group.members:
+                    self._groups_of.setdefault(member, {})[group.id] = None
+
+    def effective_assignments(self, user: User) -> list[Assignment]:
+        """As effective_assignments(directory, app, user): the same assignments, in app order."""
+        principals = {user.id, *self._groups_of.get(user.id, ())}
+        found = [pair for p in principals for pair in self._by_principal.get(p, ())]
+        found.sort(key=lambda pair: pair[0])
+        return [assignment for _, assignment in found]
+
+
 def role_values(app: EnterpriseApp, assignments: list[Assignment]) -> list[str]:
     """Values for the role claim: each assigned role's value once; Default Access has none (§5)."""
     values: list[str] = []

@@ -6,12 +6,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
@@ -44,6 +46,8 @@ if TYPE_CHECKING:
     from ..tenant import Tenant
 
 LOG = logging.getLogger(__name__)
+# Expressions whose value changes between evaluations (expressions.py): Now() and Guid().
+VOLATILE_CALL = re.compile(r"\b(now|guid)\s*\(", re.IGNORECASE)
 
 
 @dataclass
@@ -158,25 +162,63 @@ class ProvisioningEngine:
             if link is None:
                 return None
             return Plan(kind, source_id, None, link, None, True, "gone")
-        decision = self._decision(kind, source)
+        # Scope and fingerprint are pure functions of the object's source and the job's
+        # configuration: an object whose inputs are those of the last cycle keeps its plan, so an
+        # incremental cycle evaluates the mappings of the changed objects only.
+        inputs = self._inputs(kind, source)
+        memo = self.job.plan_inputs.setdefault(kind, {})
+        known = memo.get(source_id)
+        fingerprint: str | None = None
+        if known is not None and known[0] == inputs:
+            _, decision, deprovision, fingerprint = known
+        else:
+            decision = self._decision(kind, source)
+            deprovision = not decision.in_scope or source.soft_deleted
         if not decision.assigned and not self.job.sync_all and link is None and not force:
             # Docs: with "Sync only assigned users and groups" unassigned objects aren't imported.
             return None
-        deprovision = not decision.in_scope or source.soft_deleted
         attributes = dict(source.attributes)
         if deprovision:
             attributes["IsSoftDeleted"] = "True"
-        members: list[str] = sorted(source.member_ids)
-        fingerprint = _fingerprint(
-            {
-                "decision": decision.details(),
-                "deprovision": deprovision,
-                "values": self.exports.desired(kind, attributes, on_create=False),
-                "manager": source.manager_id,
-                "members": members,
-            }
-        )
+        if fingerprint is None:
+            members: list[str] = sorted(source.member_ids)
+            fingerprint = _fingerprint(
+                {
+                    "decision": decision.details(),
+                    "deprovision": deprovision,
+                    "values": self.exports.desired(kind, attributes, on_create=False),
+                    "manager": source.manager_id,
+                    "members": members,
+                }
+            )
+            memo[source_id] = (inputs, decision, deprovision, fingerprint)
         return Plan(kind, source_id, source, link, decision, deprovision, fingerprint, attributes)
+
+    @cached_property
+    def _configuration(self) -> str:
+        """What decides a plan besides the object itself: scope settings, scoping filters and
+        mappings. An expression calling Now() or Guid() may give another value each time, so
+        then no plan is reused, as before plans were kept. One engine runs one cycle."""
+        job = self.job
+        text = repr((job.sync_all, self.settings.default_access, job.users, job.groups))
+        if VOLATILE_CALL.search(text):
+            text += new_guid()
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+    def _inputs(self, kind: Kind, source: SourceObject) -> str:
+        """A digest of everything a plan is computed from."""
+        text = repr(
+            (
+                self._configuration,
+                kind,
+                source.attributes,
+                source.role_ids,
+                source.soft_deleted,
+                source.manager_id,
+                source.member_ids,
+            )
+        )
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
     def _plans(self, kind: Kind, objects: dict[str, SourceObject]) -> dict[str, Plan]:
         ids = list(objects) + [
@@ -187,6 +229,9 @@ class ProvisioningEngine:
             plan = self._plan(kind, source_id, objects.get(source_id))
             if plan is not None:
                 plans[source_id] = plan
+        memo = self.job.plan_inputs.setdefault(kind, {})
+        for gone in memo.keys() - objects.keys():
+            del memo[gone]
         return plans
 
     def _selected(self, plans: dict[str, Plan], initial: bool, now: datetime) -> list[Plan]:

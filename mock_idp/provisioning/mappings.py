@@ -7,6 +7,7 @@ import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any, Literal
 
 from .expressions import (
@@ -77,6 +78,7 @@ class MappingError(ValueError):
         self.position = position
 
 
+@cache  # read for every mapping of every object of a cycle
 def _default_target_type(target: str) -> TargetType:
     name = target.rsplit(":", 1)[-1]
     if name == "active":

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..access import effective_assignments
+from ..access import AssignmentIndex
 from ..directory import Directory, Group, User
 from ..enterprise_apps import EnterpriseApp
 
@@ -45,8 +45,8 @@ def _roles(app: EnterpriseApp, role_ids: list[str]) -> list[dict[str, Any]]:
     return roles
 
 
-def _user(directory: Directory, app: EnterpriseApp, user: User) -> SourceObject:
-    role_ids = [a.app_role_id for a in effective_assignments(directory, app, user)]
+def _user(app: EnterpriseApp, index: AssignmentIndex, user: User) -> SourceObject:
+    role_ids = [a.app_role_id for a in index.effective_assignments(user)]
     soft_deleted = user.deleted_at is not None or not user.account_enabled
     attributes: dict[str, Any] = {
         "objectId": user.id,
@@ -112,10 +112,11 @@ def import_source(
     one, which is simply gone.
     """
     snapshot = SourceSnapshot(now)
+    index = AssignmentIndex(directory, app)
     for user in directory.users.values():
         if user.deleted_at is not None and now - user.deleted_at >= hard_delete_after:
             continue
-        snapshot.users[user.id] = _user(directory, app, user)
+        snapshot.users[user.id] = _user(app, index, user)
     for group in directory.groups.values():
         if group.deleted_at is None:
             snapshot.groups[group.id] = _group(directory, app, group)

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from .mappings import ObjectMapping
 from .scim_requests import SCIM_COMPLIANCE_FLAG
-from .scoping import DefaultAccessRule
+from .scoping import DefaultAccessRule, ScopeDecision
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
@@ -238,6 +238,12 @@ class ProvisioningJob:
     steady_state_first: datetime | None = None
     steady_state_last: datetime | None = None
     oauth_token: tuple[str, datetime] | None = None
+    # Per kind and object: the digest of what its plan was computed from, and the plan's scope decision,
+    # deprovision flag and fingerprint; an incremental cycle recomputes only objects whose inputs
+    # changed (a cache: any entry may be dropped).
+    plan_inputs: dict[str, dict[str, tuple[str, ScopeDecision, bool, str]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def status_code(self) -> str:

@@ -1,0 +1,272 @@
+"""4. Provisioning: an initial cycle of 10,000 assigned users into RingCentral's SCIM endpoint and
+an incremental cycle of 100 changes, each beside the same requests replayed straight to the target."""
+
+# The baseline is what the target alone needs: the requests the engine sent (its trace) replayed
+# with the same HTTP client factory and the same parallelism, one object's requests in order, into
+# an emptied target. What is left of the engine's time is the engine's overhead.
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.scim_wsgi import TOKEN
+from bench.tools import Figure, gunicorn
+
+SCIM_JSON = "application/scim+json"
+VENDOR = "ringcentral"
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request as the engine sent it (TracedRequest without the answer's details)."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    status: int | None
+    response: Any
+
+
+def object_key(request: Request, names_by_id: dict[str, str]) -> str:
+    """Which directory object a request is about: its userName (the matching attribute), read
+    from the filter, the body or, for /Users/{id}, the id the target gave that user."""
+    if "filter" in request.query:
+        return request.query["filter"].split('"')[1].lower()
+    if isinstance(request.body, dict) and "userName" in request.body:
+        return str(request.body["userName"]).lower()
+    target_id = request.path.rstrip("/").rsplit("/", 1)[-1]
+    return names_by_id.get(target_id, target_id)
+
+
+def by_object(requests: Iterable[Request], names_by_id: dict[str, str]) -> list[list[Request]]:
+    """The requests grouped per object in first-seen order, each group in the order sent."""
+    groups: dict[str, list[Request]] = {}
+    for request in requests:
+        groups.setdefault(object_key(request, names_by_id), []).append(request)
+    return list(groups.values())
+
+
+def created_ids(requests: Iterable[Request]) -> dict[str, str]:
+    """target id → userName, from the answers to POST /Users."""
+    return {
+        str(r.response["id"]): str(r.response["userName"]).lower()
+        for r in requests
+        if r.method == "POST" and isinstance(r.response, dict) and "id" in r.response
+    }
+
+
+def replay(
+    groups: list[list[Request]],
+    http_factory: Callable[[], httpx.Client],
+    base_url: str,
+    token: str,
+    parallel: int,
+    id_map: dict[str, str],
+) -> tuple[float, dict[str, str], int]:
+    """Send every group (in order within it) with `parallel` workers, as the engine's pool does;
+    ids in paths are translated by `id_map` (old → new). Seconds, the new id map, failures."""
+    fresh: dict[str, str] = {}
+    failures = 0
+
+    def send(client: httpx.Client, group: list[Request]) -> None:
+        nonlocal failures
+        for request in group:
+            path = request.path
+            head, _, last = path.rpartition("/")
+            if last in id_map:
+                path = f"{head}/{id_map[last]}"
+            headers = {"Authorization": f"Bearer {token}", "Accept": SCIM_JSON}
+            content = None
+            if request.body is not None:
+                content = json.dumps(request.body).encode()
+                headers["Content-Type"] = f"{SCIM_JSON}; charset=utf-8"
+            response = client.request(
+                request.method,
+                base_url + path,
+                params=request.query or None,
+                content=content,
+                headers=headers,
+            )
+            if response.status_code != request.status:
+                failures += 1
+            if request.method == "POST" and response.status_code == 201:
+                fresh[str(request.response["id"])] = str(response.json()["id"])
+
+    with http_factory() as client:
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            list(pool.map(lambda group: send(client, group), groups))
+        elapsed = time.perf_counter() - started
+    return elapsed, fresh, failures
+
+
+def bench_provisioning(users: int = 10_000, changes: int = 100) -> list[Figure]:
+    from gallery import gallery_app
+    from harness.hostmap import HostMap, http_client
+    from harness.tls import TestCertificateAuthority
+    from mock_idp.admin import add_gallery_app, assign, create_user, update_user
+    from mock_idp.provisioning.service import ProvisioningService
+    from mock_idp.tenant import Tenant
+    from mock_scim.sqlite import SqliteStore
+
+    profile = gallery_app(VENDOR).scim_profile
+    assert profile is not None
+    base = profile.base_url
+    with tempfile.TemporaryDirectory() as directory, ExitStack() as stack:
+        # The vendor's SCIM endpoint in its own server processes (as in production and in
+        # docker-compose), over HTTPS at its tenant URL; the tenant's engine runs here.
+        ca = TestCertificateAuthority([profile.host], Path(directory) / "ca")
+        database = Path(directory) / f"{VENDOR}.sqlite3"
+        port = stack.enter_context(
+            gunicorn(
+                "bench.scim_wsgi:vendor_scim_app",
+                2,
+                env={"BENCH_SCIM_DB": str(database), "BENCH_SCIM_VENDOR": VENDOR},
+                tls=(ca.cert_path, ca.key_path),
+            )
+        )
+        store = SqliteStore(database)
+        stack.callback(store.close)
+        hosts = HostMap()
+        hosts.add([profile.host], port)
+
+        def http_factory() -> httpx.Client:
+            return http_client(hosts, ca.client_context())
+
+        with http_factory() as warm:  # a running service has its HTTP stack imported
+            warm.get(f"{base}/ServiceProviderConfig", headers={"Authorization": f"Bearer {TOKEN}"})
+        tenant = Tenant(http_client_factory=http_factory)
+        app = add_gallery_app(tenant, tenant.gallery[VENDOR].template_id, "RingCentral")
+        role = app.app_roles[0].id
+        created = [
+            create_user(
+                tenant,
+                user_principal_name=f"user{n:05d}@contoso.com",
+                display_name=f"User {n:05d}",
+                password="Passw0rd!",
+                mail=f"user{n:05d}@contoso.com",
+                given_name="User",
+                surname=f"{n:05d}",
+                job_title="Engineer",
+                department="R&D",
+                city="Redmond",
+                country="US",
+            )
+            for n in range(users)
+        ]
+        for user in created:
+            assign(tenant, app, user.id, role)
+        service = ProvisioningService(tenant)
+        job = service.create_job(app)
+        service.save_credentials(job, {"BaseAddress": base, "SecretToken": TOKEN})
+        # Rate limits off: the client's own 25 requests/s (the vendor's usage plan is off in
+        # the gallery data).
+        service.update_settings(job, {"max_requests_per_second": None})
+        parallel = job.settings.max_parallel_requests
+        service.start(job)
+
+        cpu: dict[str, float] = {}
+
+        def cycle() -> tuple[float, list[Request], dict[str, int]]:
+            with tenant.provisioning.lock:
+                # Unbounded for the bench: the service keeps the last 20,000 requests.
+                tenant.provisioning.trace = deque()
+            started, process = time.perf_counter(), time.process_time()
+            summaries = service.run_due()
+            elapsed = time.perf_counter() - started
+            cpu["initial" if "initial" not in cpu else "incremental"] = (
+                time.process_time() - process
+            )
+            assert len(summaries) == 1, summaries
+            with tenant.provisioning.lock:
+                trace = [
+                    Request(t.method, t.path, dict(t.query), t.body, t.status, t.response)
+                    for t in tenant.provisioning.trace
+                    if t.job_id == job.id
+                ]
+            return elapsed, trace, dict(summaries[0].counts)
+
+        initial_s, initial, initial_counts = cycle()
+        if store.count("User") != users:
+            raise RuntimeError(f"the initial cycle left {store.count('User')} users")
+        for user in created[:: max(1, users // changes)][:changes]:
+            update_user(tenant, user.id, job_title="Lead")
+        tenant.clock.set(tenant.clock.now() + timedelta(minutes=41))
+        incremental_s, incremental, incremental_counts = cycle()
+
+        # The same requests straight to the target, from an empty store.
+        names = created_ids(initial)
+        store.clear()
+        process = time.process_time()
+        target_initial_s, id_map, failed_initial = replay(
+            by_object(initial, names), http_factory, base, TOKEN, parallel, {}
+        )
+        cpu["replay initial"] = time.process_time() - process
+        process = time.process_time()
+        target_incremental_s, _, failed_incremental = replay(
+            by_object(incremental, names), http_factory, base, TOKEN, parallel, id_map
+        )
+        cpu["replay incremental"] = time.process_time() - process
+
+    def figure(
+        label: str,
+        seconds: float,
+        target_s: float,
+        limit: float,
+        sent: int,
+        failed: int,
+        counts: dict[str, int],
+        engine_cpu: float,
+        replay_cpu: float,
+    ) -> Figure:
+        overhead = seconds / target_s - 1 if target_s else float("nan")
+        return Figure(
+            label,
+            seconds,
+            "s",
+            f"target alone, {sent:,} requests replayed ({parallel} parallel)",
+            target_s,
+            f"<= {limit:g} s, engine overhead <= 30%",
+            seconds <= limit and overhead <= 0.30 and not failed,
+            f"engine overhead {overhead:.0%}; client process CPU {engine_cpu:.2f} s in the cycle,"
+            f" {replay_cpu:.2f} s replaying; cycle counts {counts}"
+            + (f"; {failed} replayed answers differ" if failed else ""),
+        )
+
+    return [
+        figure(
+            f"Provisioning initial cycle, {users:,} users",
+            initial_s,
+            target_initial_s,
+            15,
+            len(initial),
+            failed_initial,
+            initial_counts,
+            cpu["initial"],
+            cpu["replay initial"],
+        ),
+        figure(
+            f"Provisioning incremental cycle, {changes} changes",
+            incremental_s,
+            target_incremental_s,
+            1,
+            len(incremental),
+            failed_incremental,
+            incremental_counts,
+            cpu["incremental"],
+            cpu["replay incremental"],
+        ),
+    ]
