@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from gallery import load_gallery
 
+from .check_options import SCIM_OPTIONS, SP_OPTIONS, add_options
+
 if TYPE_CHECKING:
     from .stack import Stack
 
@@ -129,19 +131,15 @@ def command_demo(args: argparse.Namespace) -> int:
 
 def command_check_sp(args: argparse.Namespace) -> int:
     """Check an external SP; the first run writes the IdP metadata it must be configured with."""
-    from .check_sp import CheckSpOptions, run_check_sp, table
+    from .check_options import check_sp_options
+    from .check_sp import run_check_sp, table
     from .stack import Stack
 
-    options = CheckSpOptions(
-        metadata=args.metadata,
-        sign_on_url=args.sign_on_url,
-        user=args.user,
-        password=args.password,
-        success_url=args.success_url,
-        success_text=args.success_text,
-        report_dir=Path(args.report_dir),
-        key_dir=Path(args.state_dir) / "check-sp",
-    )
+    try:
+        options = check_sp_options(args)
+    except ValueError as error:
+        print(f"entra-harness check-sp: {error}", file=sys.stderr)
+        return 2
     stack = Stack().start()
     try:
         run = run_check_sp(stack, options)
@@ -155,20 +153,10 @@ def command_check_sp(args: argparse.Namespace) -> int:
 
 def command_check_scim(args: argparse.Namespace) -> int:
     """Check an external SCIM endpoint through the provisioning engine and RFC 7644 probes."""
-    from .check_scim import CheckScimOptions, run_check_scim, table
+    from .check_options import check_scim_options
+    from .check_scim import run_check_scim, table
 
-    options = CheckScimOptions(
-        url=args.url,
-        token=args.token,
-        wire=args.wire,
-        groups=args.groups,
-        skip=[name.strip() for item in args.skip for name in item.split(",") if name.strip()],
-        existing_group=args.existing_group,
-        delete_deactivates=args.delete_deactivates,
-        domain=args.domain,
-        timeout=args.timeout,
-        report_dir=Path(args.report_dir),
-    )
+    options = check_scim_options(args)
     run = run_check_scim(options)
     print(table(run))
     print(
@@ -217,63 +205,14 @@ def main(argv: list[str] | None = None) -> int:
         "check-sp",
         help="check an external SAML SP for conformance with Entra and for the known SAML attacks",
     )
-    check.add_argument("--metadata", required=True, help="the SP's metadata: a file or a URL")
-    check.add_argument("--sign-on-url", help="the SP's sign-on URL, for SP-initiated sign-in")
-    check.add_argument(
-        "--user",
-        default="B.Simon@contoso.com",
-        help="the user that exists at the SP (UPN and email)",
-    )
-    check.add_argument("--password", default="Harness-Demo-Passw0rd!")
-    success = check.add_mutually_exclusive_group()
-    success.add_argument("--success-url", help="a regular expression the signed-in URL matches")
-    success.add_argument("--success-text", help="text the signed-in page contains")
-    check.add_argument("--report-dir", default="reports/check-sp")
-    check.add_argument(
-        "--state-dir",
-        default=".entra-harness",
-        help="keeps the IdP signing key so the SP is configured once",
-    )
+    add_options(check.add_argument, SP_OPTIONS, required=("metadata",))
     check.set_defaults(run=command_check_sp)
 
     scim = commands.add_parser(
         "check-scim",
         help="check an external SCIM endpoint the way Entra's gallery validation does, offline",
     )
-    scim.add_argument("--url", required=True, help="the Tenant URL (without Entra's flags)")
-    scim.add_argument("--token", required=True, help="the Secret Token (a bearer token)")
-    scim.add_argument(
-        "--wire",
-        choices=["default", "flag", "both"],
-        default="default",
-        help="Entra's default requests, those of the ?aadOptscim062020 Tenant URL, or both",
-    )
-    scim.add_argument(
-        "--groups",
-        action=argparse.BooleanOptionalAction,
-        default=True,
-        help="provision groups too (--no-groups: users only)",
-    )
-    scim.add_argument(
-        "--skip",
-        action="append",
-        default=[],
-        metavar="CHECK[,CHECK]",
-        help="checks that do not apply to the target (its documented limits)",
-    )
-    scim.add_argument(
-        "--existing-group",
-        metavar="NAME",
-        help="the target's groups are made outside SCIM: use this one (matched by displayName)",
-    )
-    scim.add_argument(
-        "--delete-deactivates",
-        action="store_true",
-        help="the target's DELETE deactivates users: user-delete accepts active false",
-    )
-    scim.add_argument("--domain", default="contoso.com", help="domain of the test users")
-    scim.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
-    scim.add_argument("--report-dir", default="reports/check-scim")
+    add_options(scim.add_argument, SCIM_OPTIONS, required=("url", "token"))
     scim.set_defaults(run=command_check_scim)
 
     bench = commands.add_parser("bench", help="run the benchmarks (bench/run.py) from the repo")

@@ -18,6 +18,9 @@ import pytest
 from .session import Harness
 from .stack import CHROMIUM, Stack
 
+# check-sp and check-scim as pytest options (--check-sp-…, --check-scim-…).
+pytest_plugins = ["harness.pytest_checks"]
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("entra-harness")
