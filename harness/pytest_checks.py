@@ -58,7 +58,7 @@ def run_checks(config: pytest.Config) -> dict[str, list[CheckResult]]:
     """Run the checks the options ask for: {tool: results}."""
     runs: dict[str, list[CheckResult]] = {}
     try:
-        if config.getoption("check_sp_metadata"):
+        if config.option.check_sp_metadata:
             from .check_sp import run_check_sp
             from .stack import Stack
 
@@ -68,7 +68,7 @@ def run_checks(config: pytest.Config) -> dict[str, list[CheckResult]]:
                 runs["check-sp"] = run_check_sp(stack, sp_options).results
             finally:
                 stack.stop()
-        if config.getoption("check_scim_url"):
+        if config.option.check_scim_url:
             from .check_scim import run_check_scim
 
             scim_options = check_scim_options(config.option, SCIM_PREFIX)

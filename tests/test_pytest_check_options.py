@@ -5,9 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
 from lxml import etree
 from scim_flaws import FlawedEndpoint
+
+from harness.check_options import SP_OPTIONS
+from harness.pytest_checks import run_checks
 
 
 def run_pytest(tmp_path: Path, *options: str) -> subprocess.CompletedProcess[str]:
@@ -69,12 +74,13 @@ def test_a_flaw_fails_its_item_with_the_checks_reason(tmp_path: Path) -> None:
     assert "SKIPPED" in result.stdout  # the group checks, left out by --no-check-scim-groups
 
 
-def test_a_bad_option_is_a_usage_error(tmp_path: Path) -> None:
-    result = run_pytest(
-        tmp_path,
-        "--check-sp-metadata=missing.xml",
-        "--check-sp-success-url=x",
-        "--check-sp-success-text=y",
+def test_conflicting_or_incomplete_options_are_usage_errors() -> None:
+    config = SimpleNamespace(option=SimpleNamespace(check_sp_metadata=None, check_scim_url=None))
+    assert run_checks(config) == {}  # type: ignore[arg-type]
+    config.option.check_sp_metadata = "sp.xml"
+    config.option.__dict__.update(
+        {f"check_sp_{name.replace('-', '_')}": None for name, _ in SP_OPTIONS[1:]}
     )
-    assert result.returncode == 4, result.stdout + result.stderr
-    assert "exclude each other" in result.stderr
+    config.option.check_sp_success_url, config.option.check_sp_success_text = "x", "y"
+    with pytest.raises(pytest.UsageError, match="exclude each other"):
+        run_checks(config)  # type: ignore[arg-type]
