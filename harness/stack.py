@@ -32,6 +32,12 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--no-first-run",
     "--disable-sync",
+    # One renderer per context rather than one per site: a sign-in crosses three sites
+    # (microsoft.com, microsoftonline.com, the vendor's), and each new renderer process cost
+    # more than any server step (bench/run.py browser section). The browser only visits the
+    # mocks and an SP under test.
+    "--disable-site-isolation-trials",
+    "--disable-features=IsolateOrigins,site-per-process",
 ]
 
 
