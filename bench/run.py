@@ -17,6 +17,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
+from bench.readme import update_readme
 from bench.tools import BIN, ROOT, Figure, gunicorn, rsa_sign_rate, wrk
 
 
@@ -277,7 +278,8 @@ def main(argv: list[str] | None = None) -> int:
             indent=2,
         )
     )
-    print(f"\nwritten {out.relative_to(ROOT)}", file=sys.stderr)
+    update_readme(results=out)
+    print(f"\nwritten {out.relative_to(ROOT)} and README.md's Performance table", file=sys.stderr)
     return 0
 
 

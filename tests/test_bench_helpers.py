@@ -62,3 +62,36 @@ def test_a_figure_ratio_is_value_over_baseline() -> None:
         Figure("x", 1.0, "s", "none", 0.0, "", True).ratio
         != Figure("x", 1.0, "s", "none", 0.0, "", True).ratio
     )  # nan: no baseline
+
+
+def test_readme_section_is_replaced_between_its_markers_only() -> None:
+    from bench.readme import END, START, markdown, replace_section
+
+    results = {
+        "date": "2026-11-23T14:00:00+00:00",
+        "machine": {"cpus": 2, "platform": "Linux", "python": "3.11.7"},
+        "figures": [
+            {
+                "name": "SCIM creates/s",
+                "value": 3200.4,
+                "unit": "/s",
+                "baseline_name": "scim2-server creates/s",
+                "baseline": 800.0,
+                "ratio": 4.0005,
+                "target": ">= 3,000/s",
+                "met": True,
+                "notes": "p50 1 ms",
+            }
+        ],
+    }
+    table = markdown(results)
+    assert (
+        "| SCIM creates/s | 3,200/s | scim2-server creates/s: 800/s | 4.00 | >= 3,000/s | yes |"
+        in (table)
+    )
+    assert "- SCIM creates/s: p50 1 ms" in table
+    text = f"intro\n{START}\nold table\n{END}\noutro\n"
+    replaced = replace_section(text, table)
+    assert replaced.startswith(f"intro\n{START}\nMeasured 2026-11-23 on 2 CPUs")
+    assert "old table" not in replaced and replaced.endswith(f"{END}\noutro\n")
+    assert replace_section(replaced, table) == replaced
