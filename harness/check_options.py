@@ -25,6 +25,22 @@ SP_OPTIONS: list[tuple[str, dict[str, Any]]] = [
     ("password", {"help": "the user's password at the tenant (default: the demo password)"}),
     ("success-url", {"help": "a regular expression the signed-in URL matches"}),
     ("success-text", {"help": "text the signed-in page contains"}),
+    (
+        "sp-initiated-only",
+        {
+            "action": "store_true",
+            "help": "the SP answers only its own AuthnRequests (needs --sign-on-url): forged "
+            "Responses answer one, and an unsolicited Response must be refused",
+        },
+    ),
+    (
+        "require-sha256",
+        {
+            "action": "store_true",
+            "help": "the SP refuses RSA-SHA1 signatures (also read from the metadata's "
+            "alg:SigningMethod list)",
+        },
+    ),
     ("report-dir", {"default": "reports/check-sp"}),
     (
         "state-dir",
@@ -111,6 +127,8 @@ def check_sp_options(values: Any, prefix: str = "") -> CheckSpOptions:
 
     if get("success-url") and get("success-text"):
         raise ValueError(f"--{prefix}success-url and --{prefix}success-text exclude each other")
+    if get("sp-initiated-only") and not get("sign-on-url"):
+        raise ValueError(f"--{prefix}sp-initiated-only needs --{prefix}sign-on-url")
     return CheckSpOptions(
         metadata=get("metadata"),
         sign_on_url=get("sign-on-url"),
@@ -120,6 +138,8 @@ def check_sp_options(values: Any, prefix: str = "") -> CheckSpOptions:
         success_text=get("success-text"),
         report_dir=Path(get("report-dir")),
         key_dir=Path(get("state-dir")) / "check-sp",
+        sp_initiated_only=get("sp-initiated-only"),
+        require_sha256=get("require-sha256"),
     )
 
 

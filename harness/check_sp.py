@@ -24,6 +24,7 @@ from mock_idp.sp_metadata import parse_sp_metadata
 from mock_idp.xml_signing import load_key
 
 from . import reports
+from .hostmap import http_client
 from .http_browser import HttpBrowser, forms_of
 from .reports import CheckResult
 from .saml_attacks import CATALOGUE, Material, forge
@@ -32,6 +33,9 @@ from .stack import CHROMIUM, DEMO_PASSWORD, Stack
 from .tenant_admin import AppHandle
 
 WANT_ASSERTIONS_SIGNED = re.compile(rb'WantAssertionsSigned\s*=\s*["\']true["\']')
+# SAML V2.0 Metadata Profile for Algorithm Support: <alg:SigningMethod Algorithm="…"/>.
+SIGNING_METHOD = re.compile(rb'SigningMethod\b[^>]*\bAlgorithm\s*=\s*["\']([^"\']+)["\']')
+RSA_SHA1 = b"http://www.w3.org/2000/09/xmldsig#rsa-sha1"
 
 
 @dataclass
@@ -44,6 +48,10 @@ class CheckSpOptions:
     success_text: str | None = None  # text the final page must contain
     report_dir: Path = Path("reports/check-sp")
     key_dir: Path | None = None  # keeps the IdP signing key so the SP is configured once
+    # The SP answers only its own AuthnRequests: forged Responses answer one (from the sign-on
+    # URL) and an unsolicited Response must be refused.
+    sp_initiated_only: bool = False
+    require_sha256: bool = False  # also when the metadata's alg:SigningMethod omit RSA-SHA1
 
 
 @dataclass
@@ -63,6 +71,12 @@ def read_metadata(location: str, client: httpx.Client) -> bytes:
         response.raise_for_status()
         return response.content
     return Path(location).read_bytes()
+
+
+def requires_sha256(metadata: bytes) -> bool:
+    """The SP's metadata lists the signing methods it accepts, and RSA-SHA1 is not one."""
+    methods = SIGNING_METHOD.findall(metadata)
+    return bool(methods) and RSA_SHA1 not in methods
 
 
 def persistent_certificate(directory: Path) -> SigningCertificate:
@@ -95,6 +109,8 @@ class SpChecker:
         self.metadata = b""
         self.app: AppHandle | None = None
         self.sp_hosts: list[str] = []
+        self.ssl_context = stack.ca.client_context()  # one per run: each client reuses it
+        self.tenant_cookies = httpx.Cookies()  # the tenant's SSO session once signed in
 
     # set-up
     def set_up(self, configure_sp: Callable[[bytes, AppHandle], None] | None) -> CheckSpRun:
@@ -166,7 +182,11 @@ class SpChecker:
                 finally:
                     launched.close()
         results = []
-        flows = [("idp-initiated sign-in", self.user_access_url())]
+        flows = (
+            []
+            if self.options.sp_initiated_only
+            else [("idp-initiated sign-in", self.user_access_url())]
+        )
         if self.options.sign_on_url:
             flows.append(("sp-initiated sign-in", self.options.sign_on_url))
         for name, start in flows:
@@ -208,26 +228,44 @@ class SpChecker:
         return results
 
     # forged Responses over HTTP
-    def material(self) -> Material:
-        """A Response the tenant really issues for this SP (read from the auto-post form)."""
-        browser = HttpBrowser(self.stack.http_client())
+    def client(self, cookies: httpx.Cookies | None = None) -> httpx.Client:
+        return http_client(self.stack.host_map, self.ssl_context, cookies=cookies)
+
+    def issue(self, solicited: bool) -> tuple[Material, httpx.Cookies]:
+        """A Response the tenant really issues for this SP now (read from the auto-post form):
+        IdP-initiated, or answering an AuthnRequest from the sign-on URL; with the browser's
+        cookies, as an SP may keep its AuthnRequest in its session (a forgery arrives with them).
+        The tenant's session is kept, so only the first one signs in."""
+        assert self.app is not None
+        browser = HttpBrowser(self.client(self.tenant_cookies))
         try:
-            page = browser.sign_in(
-                browser.get(self.user_access_url()), self.options.user, self.options.password
-            )
+            start = self.options.sign_on_url if solicited else self.user_access_url()
+            assert start is not None
+            page = browser.get(start)
+            if not any("SAMLResponse" in f.fields for f in forms_of(page)):
+                page = browser.sign_in(page, self.options.user, self.options.password)
+                self.tenant_cookies = httpx.Cookies(browser.client.cookies)
             form = next(f for f in forms_of(page) if "SAMLResponse" in f.fields)
+            cookies = httpx.Cookies(browser.client.cookies)
         finally:
             browser.close()
-        assert self.app is not None
         certificate = self.stack.tenant.find_app(self.app.app_id).active_certificate
         assert certificate is not None
-        return Material(
+        material = Material(
             base64.b64decode(form.fields["SAMLResponse"]),
             load_key(certificate.private_key_pem, certificate.pem),
         )
+        return material, cookies
 
-    def post(self, saml_response: str, acs: str) -> tuple[bool, str]:
-        browser = HttpBrowser(self.stack.http_client())
+    def material(self) -> Material:
+        return self.issue(self.options.sp_initiated_only)[0]
+
+    def post(
+        self, saml_response: str, acs: str, cookies: httpx.Cookies | None = None
+    ) -> tuple[bool, str]:
+        """One POST to the ACS from a browser holding only `cookies` (never an SP session from
+        an earlier check), following redirects to the page the user would see."""
+        browser = HttpBrowser(self.client(cookies))
         try:
             response = browser._follow(
                 browser.client.post(acs, data={"SAMLResponse": saml_response})
@@ -241,13 +279,14 @@ class SpChecker:
             browser.close()
 
     def security_checks(self) -> list[CheckResult]:
-        material = self.material()
+        solicited = self.options.sp_initiated_only
+        material, cookies = self.issue(solicited)
         acs = re.search(rb'Destination="([^"]+)"', material.xml)
         assert acs is not None
         acs_url = acs.group(1).decode()
         results = []
         legit = base64.b64encode(material.xml).decode()
-        first, first_seen = self.post(legit, acs_url)
+        first, first_seen = self.post(legit, acs_url, cookies)
         results.append(
             CheckResult(
                 "entra-quirks-accepted",
@@ -258,14 +297,19 @@ class SpChecker:
                 first_seen,
             )
         )
-        again, again_seen = self.post(legit, acs_url)
+        again, again_seen = self.post(legit, acs_url, cookies)
         results.append(CheckResult("replay", "security", not again, "refused", again_seen))
+        results.append(self.unsolicited_check(acs_url))
         wants_signed_assertions = bool(WANT_ASSERTIONS_SIGNED.search(self.metadata))
+        wants_sha256 = self.options.require_sha256 or requires_sha256(self.metadata)
         for name in sorted(CATALOGUE):
             started = time.perf_counter()
-            forgery = forge(name, self.material())
-            accepted, observed = self.post(forgery.saml_response, acs_url)
-            informational = forgery.expect == "refuse-if-sha256-required" or (
+            material, cookies = self.issue(solicited)
+            forgery = forge(name, material)
+            accepted, observed = self.post(forgery.saml_response, acs_url, cookies)
+            informational = (
+                forgery.expect == "refuse-if-sha256-required" and not wants_sha256
+            ) or (
                 forgery.expect == "refuse-if-assertion-signature-required"
                 and not wants_signed_assertions
             )
@@ -282,6 +326,31 @@ class SpChecker:
                 )
             )
         return results
+
+    def unsolicited_check(self, acs_url: str) -> CheckResult:
+        """An SP that sends AuthnRequests only must refuse a Response answering none (SAML
+        Profiles §4.1.5: unsolicited Responses are the IdP-initiated case the SP opted out of)."""
+        name = "unsolicited-response"
+        if not self.options.sp_initiated_only:
+            return CheckResult(
+                name,
+                "security",
+                True,
+                "refused",
+                "not run: the SP accepts IdP-initiated sign-in",
+                skipped=True,
+            )
+        started = time.perf_counter()
+        material, cookies = self.issue(solicited=False)
+        accepted, observed = self.post(base64.b64encode(material.xml).decode(), acs_url, cookies)
+        return CheckResult(
+            name,
+            "security",
+            not accepted,
+            "refused",
+            ("accepted " if accepted else "refused ") + observed,
+            time.perf_counter() - started,
+        )
 
 
 def run_check_sp(

@@ -21,7 +21,7 @@ from mock_idp.xml_signing import load_key, sign_enveloped
 SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
 SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
 DS = "http://www.w3.org/2000/09/xmldsig#"
-XSLT = "http://www.w3.org/TR/1999/REC-xslt-19991116"
+XSL = "http://www.w3.org/1999/XSL/Transform"
 
 
 @dataclass
@@ -292,15 +292,38 @@ def _dtd(m: Material, evil: str) -> bytes:
 
 
 def _xslt(m: Material, evil: str) -> etree._Element:
-    """An XSLT Transform added to the signature's Reference: an SP that runs transforms before
-    checking them executes attacker code."""
+    """The assertion signed again by the IdP's key with an XSLT Transform (an identity stylesheet)
+    between the enveloped and exc-c14n ones, so the transform is the only fault: an SP that
+    accepts it runs XSLT named by the message, and an attacker's stylesheet (file reads, SSRF)
+    runs before any signature check can fail (W3C XML Signature Best Practices: avoid XSLT)."""
     root = parse(m)
-    transforms = root.find(f".//{{{DS}}}Reference/{{{DS}}}Transforms")
-    transform = etree.SubElement(transforms, f"{{{DS}}}Transform", Algorithm=XSLT)
-    stylesheet = etree.SubElement(
-        transform, "{http://www.w3.org/1999/XSL/Transform}stylesheet", version="1.0"
+    assertion = assertion_of(root)
+    strip_signatures(assertion)
+    sign_method, digest = {
+        "sha256": (xmlsec.Transform.RSA_SHA256, xmlsec.Transform.SHA256),
+        "sha1": (xmlsec.Transform.RSA_SHA1, xmlsec.Transform.SHA1),
+    }[m.algorithm]
+    signature = xmlsec.template.create(
+        etree.Element("holder"), xmlsec.Transform.EXCL_C14N, sign_method
     )
-    etree.SubElement(stylesheet, "{http://www.w3.org/1999/XSL/Transform}template", match="/")
+    reference = xmlsec.template.add_reference(signature, digest, uri="#" + assertion.get("ID", ""))
+    xmlsec.template.add_transform(reference, xmlsec.Transform.ENVELOPED)
+    transform = xmlsec.template.add_transform(reference, xmlsec.Transform.XSLT)
+    stylesheet = etree.SubElement(transform, f"{{{XSL}}}stylesheet", version="1.0")
+    copy_all = etree.SubElement(stylesheet, f"{{{XSL}}}template", match="@*|node()")
+    etree.SubElement(
+        etree.SubElement(copy_all, f"{{{XSL}}}copy"),
+        f"{{{XSL}}}apply-templates",
+        select="@*|node()",
+    )
+    xmlsec.template.add_transform(reference, xmlsec.Transform.EXCL_C14N)
+    key_info = xmlsec.template.ensure_key_info(signature)
+    xmlsec.template.x509_data_add_certificate(xmlsec.template.add_x509_data(key_info))
+    assertion[0].addnext(signature)  # after the Issuer, where Entra puts its signature
+    context = xmlsec.SignatureContext()
+    context.register_id(assertion, "ID")
+    context.key = m.idp_key
+    context.sign(signature)
     return root
 
 
@@ -362,7 +385,11 @@ CATALOGUE: dict[str, tuple[str, str, Mutation]] = {
         _resigned(_failure_status),
     ),
     "dtd-xxe": ("a DOCTYPE with an external entity", "refuse", _dtd),
-    "xslt-transform": ("an XSLT Transform in the signature", "refuse", _xslt),
+    "xslt-transform": (
+        "an XSLT Transform in the signature (signed by the IdP)",
+        "refuse",
+        _xslt,
+    ),
     "comment-in-nameid": (
         "a comment inside the NameID (CVE-2017-11427)",
         "refuse-victim",

@@ -393,7 +393,11 @@ class ServiceProvider:
             root,
             f"{{{MD}}}SPSSODescriptor",
             AuthnRequestsSigned="false",
-            WantAssertionsSigned="true",
+            # What its ACS enforces: an SP that takes a Response signature alone does not want
+            # signed assertions (check-sp holds an SP to what its metadata says).
+            WantAssertionsSigned="true"
+            if self.app.sso.required_signature == "assertion"
+            else "false",
             protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol",
         )
         if self.logout_url:
