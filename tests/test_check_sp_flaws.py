@@ -3,7 +3,7 @@ strict SP and the built-in vendors pass them all (issue 8: proof that the checks
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ from harness.people import b_simon
 from harness.reports import CheckResult
 from harness.saml_attacks import CATALOGUE
 from harness.session import Harness
-from harness.stack import DEMO_PASSWORD
+from harness.stack import DEMO_PASSWORD, Stack
 from harness.tenant_admin import AppHandle
 from harness.vendor_setup import configure_vendor_sso, create_vendor_user
 
@@ -66,6 +66,14 @@ def test_every_flaw_has_its_checks() -> None:
     assert set().union(*CAUGHT_BY.values()) <= SECURITY
 
 
+@pytest.fixture(scope="module")
+def vulnerable(entra_stack: Stack) -> Iterator[VulnerableSp]:
+    """One server for the module (stopping one takes half a second); each test switches it."""
+    sp = VulnerableSp(entra_stack.clock)
+    yield sp
+    sp.close()
+
+
 def security_checks(harness: Harness, sp: VulnerableSp, tmp_path: Path) -> list[CheckResult]:
     """check-sp's set-up and security checks over HTTP (no Chromium)."""
     options = CheckSpOptions(
@@ -85,13 +93,9 @@ def failures(results: list[CheckResult]) -> list[str]:
 
 @pytest.mark.parametrize("sp_initiated_only", [False, True], ids=["both-modes", "sp-only"])
 def test_the_strict_sp_passes_every_security_and_quirk_check(
-    harness: Harness, tmp_path: Path, sp_initiated_only: bool
+    harness: Harness, vulnerable: VulnerableSp, tmp_path: Path, sp_initiated_only: bool
 ) -> None:
-    sp = VulnerableSp(harness.stack.clock, sp_initiated_only=sp_initiated_only)
-    try:
-        results = security_checks(harness, sp, tmp_path)
-    finally:
-        sp.close()
+    results = security_checks(harness, vulnerable.switch(None, sp_initiated_only), tmp_path)
     assert [r for r in results if not r.passed] == [], failures(results)
     assert {r.name for r in results} == SECURITY | QUIRKS
     skipped = {r.name for r in results if r.skipped}
@@ -104,13 +108,9 @@ def test_the_strict_sp_passes_every_security_and_quirk_check(
 
 @pytest.mark.parametrize("flaw", sorted(FLAWS))
 def test_each_flaw_is_caught_by_exactly_its_checks(
-    harness: Harness, tmp_path: Path, flaw: str
+    harness: Harness, vulnerable: VulnerableSp, tmp_path: Path, flaw: str
 ) -> None:
-    sp = VulnerableSp(harness.stack.clock, flaw)
-    try:
-        results = security_checks(harness, sp, tmp_path)
-    finally:
-        sp.close()
+    results = security_checks(harness, vulnerable.switch(flaw), tmp_path)
     caught = {r.name for r in results if not r.passed}
     assert caught == CAUGHT_BY[flaw], failures(results)
     for result in results:

@@ -278,19 +278,25 @@ class VulnerableSp:
     """An SP on 127.0.0.1: metadata, a sign-on URL (SP-initiated), an ACS that signs in the
     users of USERS; strict, or with one of FLAWS."""
 
-    def __init__(self, clock: Clock, flaw: str | None = None, sp_initiated_only: bool = False):
-        self.flaw = FLAWS[flaw] if flaw else STRICT
-        self.sp_initiated_only = sp_initiated_only or self.flaw.sp_initiated_only
+    def __init__(self, clock: Clock) -> None:
         self.clock = clock
-        self.idp: IdpSettings | None = None
-        self.replay_cache = self.flaw.replay_cache()
-        self.outstanding: set[str] = set()
         self.lock = threading.Lock()
         self.server = ServedApp("vulnerable-sp", self.app(), None)
         self.base = f"http://127.0.0.1:{self.server.port}"
         self.acs_url = f"{self.base}/acs"
         self.sign_on_url = f"{self.base}/login"
+        self.switch(None)
         self.server.start()
+
+    def switch(self, flaw: str | None, sp_initiated_only: bool = False) -> VulnerableSp:
+        """Forget everything (IdP, requests sent, assertions consumed); strict, or one flaw."""
+        with self.lock:
+            self.flaw = FLAWS[flaw] if flaw else STRICT
+            self.sp_initiated_only = sp_initiated_only or self.flaw.sp_initiated_only
+            self.idp: IdpSettings | None = None
+            self.replay_cache = self.flaw.replay_cache()
+            self.outstanding: set[str] = set()
+        return self
 
     def close(self) -> None:
         self.server.stop()
