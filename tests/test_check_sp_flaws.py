@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lxml import etree
 from vulnerable_sp import FLAWS, VulnerableSp
 
 from harness.check_sp import CheckSpOptions, SpChecker, run_check_sp
@@ -152,4 +153,12 @@ def test_the_built_in_vendors_pass_every_check(
             entra_browser,
         )
         assert run.failed == [], (name, [f"{r.name}: {r.observed}" for r in run.failed])
-        assert {r.name for r in run.results} >= SECURITY | QUIRKS
+        flows = {"idp-initiated sign-in"} | (
+            {"sp-initiated sign-in"} if region.sign_on_url else set()
+        )
+        assert {r.name for r in run.results} == SECURITY | QUIRKS | flows
+        reports = tmp_path / name
+        for report in ("check-sp.json", "junit.xml", "check-sp.html"):
+            assert (reports / report).is_file()
+        junit = etree.parse(str(reports / "junit.xml")).getroot()
+        assert junit.get("failures") == "0" and int(junit.get("tests", "0")) == len(run.results)
