@@ -3,6 +3,7 @@ strict SP and the built-in vendors pass them all (issue 8: proof that the checks
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,8 @@ import pytest
 from lxml import etree
 from vulnerable_sp import FLAWS, VulnerableSp
 
-from harness.check_sp import CheckSpOptions, SpChecker, run_check_sp
+from harness.check_options import SP_OPTIONS, add_options, check_sp_options
+from harness.check_sp import CheckSpOptions, SpChecker, requires_sha256, run_check_sp
 from harness.people import b_simon
 from harness.reports import CheckResult
 from harness.saml_attacks import CATALOGUE
@@ -162,3 +164,25 @@ def test_the_built_in_vendors_pass_every_check(
             assert (reports / report).is_file()
         junit = etree.parse(str(reports / "junit.xml")).getroot()
         assert junit.get("failures") == "0" and int(junit.get("tests", "0")) == len(run.results)
+
+
+def test_the_sp_declares_what_it_enforces_by_options_or_metadata() -> None:
+    parser = argparse.ArgumentParser()
+    add_options(parser.add_argument, SP_OPTIONS)
+    with pytest.raises(ValueError, match="needs --sign-on-url"):
+        check_sp_options(parser.parse_args(["--metadata", "sp.xml", "--sp-initiated-only"]))
+    options = check_sp_options(
+        parser.parse_args(
+            [
+                *("--metadata", "sp.xml", "--sign-on-url", "https://sp.example/login"),
+                *("--sp-initiated-only", "--require-sha256"),
+            ]
+        )
+    )
+    assert options.sp_initiated_only and options.require_sha256
+    listing = '<alg:SigningMethod Algorithm="http://www.w3.org/{}"/>'.format
+    sha256 = listing("2001/04/xmldsig-more#rsa-sha256").encode()
+    sha1 = listing("2000/09/xmldsig#rsa-sha1").encode()
+    assert requires_sha256(b"<md:Extensions>" + sha256 + b"</md:Extensions>")
+    assert not requires_sha256(sha256 + sha1)
+    assert not requires_sha256(b"<md:SPSSODescriptor/>")  # says nothing: SHA-1 is informational
