@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from mock_idp.access import AssignmentIndex, effective_assignments
 from mock_idp.admin import add_gallery_app, add_member, assign, create_group, create_user
+from mock_idp.enterprise_apps import AppRole
 from mock_idp.provisioning.engine import ProvisioningEngine
 from mock_idp.provisioning.mappings import AttributeMapping
 from mock_idp.provisioning.service import ProvisioningService
@@ -88,3 +89,27 @@ def test_the_assignment_index_agrees_with_effective_assignments() -> None:
         )
     assert len(index.effective_assignments(tenant.directory.users[ids[2]])) == 2
     assert index.effective_assignments(loner) == []
+
+
+def test_the_import_copies_again_only_users_that_changed() -> None:
+    tenant, _, engine, ids = setup()
+    app, cache = engine.app, engine.job.source_cache
+    now = tenant.clock.now()
+    app.app_roles.append(AppRole("5d6e7f80-0000-4000-8000-000000000002", "Admin", "admin"))
+    first = import_source(tenant.directory, app, now, timedelta(days=30), cache=cache)
+    tenant.directory.users[ids[0]].job_title = "Lead"  # a property
+    assign(tenant, app, ids[1], app.app_roles[-1].id)  # an assignment
+    second = import_source(tenant.directory, app, now, timedelta(days=30), cache=cache)
+    assert second.users[ids[2]] is first.users[ids[2]]
+    assert second.users[ids[0]].attributes["jobTitle"] == "Lead"
+    assert len(second.users[ids[1]].role_ids) == 2
+    fresh = import_source(tenant.directory, app, now, timedelta(days=30))
+    assert {k: v.attributes for k, v in fresh.users.items()} == {
+        k: v.attributes for k, v in second.users.items()
+    }
+    app.app_roles[-1].value = "Renamed"  # the app's roles
+    third = import_source(tenant.directory, app, now, timedelta(days=30), cache=cache)
+    assert third.users[ids[1]] is not second.users[ids[1]]
+    del tenant.directory.users[ids[2]]
+    import_source(tenant.directory, app, now, timedelta(days=30), cache=cache)
+    assert ids[2] not in cache

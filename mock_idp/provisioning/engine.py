@@ -165,12 +165,18 @@ class ProvisioningEngine:
         # Scope and fingerprint are pure functions of the object's source and the job's
         # configuration: an object whose inputs are those of the last cycle keeps its plan, so an
         # incremental cycle evaluates the mappings of the changed objects only.
-        inputs = self._inputs(kind, source)
         memo = self.job.plan_inputs.setdefault(kind, {})
         known = memo.get(source_id)
+        configuration = self._configuration
+        if known is not None and known[0] == configuration and known[1] is source:
+            # The very copy the import kept because the user did not change (source.py).
+            inputs, hit = known[2], True
+        else:
+            inputs = self._inputs(kind, source)
+            hit = known is not None and known[2] == inputs
         fingerprint: str | None = None
-        if known is not None and known[0] == inputs:
-            _, decision, deprovision, fingerprint = known
+        if known is not None and hit:
+            _, _, _, decision, deprovision, fingerprint = known
         else:
             decision = self._decision(kind, source)
             deprovision = not decision.in_scope or source.soft_deleted
@@ -191,7 +197,8 @@ class ProvisioningEngine:
                     "members": members,
                 }
             )
-            memo[source_id] = (inputs, decision, deprovision, fingerprint)
+        if not hit or known is None or known[1] is not source:
+            memo[source_id] = (configuration, source, inputs, decision, deprovision, fingerprint)
         return Plan(kind, source_id, source, link, decision, deprovision, fingerprint, attributes)
 
     @cached_property
@@ -362,7 +369,11 @@ class ProvisioningEngine:
         summary = CycleSummary(new_guid(), kind, now)
         with self.tenant.lock:
             snapshot = import_source(
-                self.tenant.directory, self.app, now, self.settings.hard_delete_after
+                self.tenant.directory,
+                self.app,
+                now,
+                self.settings.hard_delete_after,
+                cache=job.source_cache,
             )
         self._expire_escrows(now)
         users = self._plans("User", snapshot.users)

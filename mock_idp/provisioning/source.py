@@ -102,21 +102,45 @@ def _group(directory: Directory, app: EnterpriseApp, group: Group) -> SourceObje
     )
 
 
+# What import_source copied of one user last time: the user's version and role ids then, the
+# app's roles then, and the copy. A job keeps one per user (ProvisioningJob.source_cache).
+SourceCache = dict[str, tuple[int, tuple[str, ...], int, SourceObject]]
+
+
 def import_source(
-    directory: Directory, app: EnterpriseApp, now: datetime, hard_delete_after: timedelta
+    directory: Directory,
+    app: EnterpriseApp,
+    now: datetime,
+    hard_delete_after: timedelta,
+    cache: SourceCache | None = None,
 ) -> SourceSnapshot:
     """Call under the tenant's lock: a copy the cycle can use after releasing it.
 
     A user soft deleted longer than `hard_delete_after` counts as hard deleted (ENTRA-BEHAVIOUR
     §8: "DELETE … only on hard delete (30 days after soft delete or purge)"), as does a purged
-    one, which is simply gone.
+    one, which is simply gone. With `cache`, a user whose properties, role assignments and the
+    app's roles are as last time is not copied again (the copy is never changed by its readers).
     """
     snapshot = SourceSnapshot(now)
     index = AssignmentIndex(directory, app)
+    roles = hash(tuple((r.id, r.value, r.display_name) for r in app.app_roles))
     for user in directory.users.values():
         if user.deleted_at is not None and now - user.deleted_at >= hard_delete_after:
             continue
-        snapshot.users[user.id] = _user(app, index, user)
+        if cache is None:
+            snapshot.users[user.id] = _user(app, index, user)
+            continue
+        role_ids = tuple(a.app_role_id for a in index.effective_assignments(user))
+        known = cache.get(user.id)
+        if known is not None and known[:3] == (user.version, role_ids, roles):
+            snapshot.users[user.id] = known[3]
+        else:
+            copied = _user(app, index, user)
+            cache[user.id] = (user.version, role_ids, roles, copied)
+            snapshot.users[user.id] = copied
+    if cache is not None:
+        for gone in cache.keys() - snapshot.users.keys():
+            del cache[gone]
     for group in directory.groups.values():
         if group.deleted_at is None:
             snapshot.groups[group.id] = _group(directory, app, group)
