@@ -37,7 +37,8 @@ CAUGHT_BY: dict[str, set[str]] = {
     # Assertion signed; XSW5/6/8 need two elements with one ID, which xmlsec1 refuses.
     "signature-wrapping": {"unsigned-second-assertion", "xsw3", "xsw4", "xsw7"},
     # Only the forgery whose copy shares the signed ID: the wrapping variants that also share it
-    # (XSW5/6/8) move or copy the signature, so the one found by ID no longer verifies.
+    # (XSW5/6/8) put a copy of the signature in the evil element, which comes first, so the
+    # signature found for the ID is that copy and the ID resolves to the evil element: no match.
     "duplicate-ids": {"duplicate-ids"},
     # other-key keeps the real certificate in KeyInfo: verifying with it still fails.
     "trusts-embedded-certificate": {"embedded-certificate"},

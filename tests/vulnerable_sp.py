@@ -1,6 +1,6 @@
 """A deliberately vulnerable SAML SP: the strict ACS of mock_sp.acs with one flaw switched on."""
 
-# Each flaw is a mistake real SPs have shipped, made by overriding one rule of ResponseValidator
+# Each flaw is a mistake of a kind SAML SPs have shipped, made by overriding one rule of ResponseValidator
 # (or by a policy an SP could really choose), never by a switch in mock_sp itself. The SP serves
 # its metadata's ACS and a sign-on URL on 127.0.0.1 over HTTP, so check-sp reaches it as it
 # reaches a vendor's staging SP.
@@ -336,8 +336,10 @@ class VulnerableSp:
         return dataclasses.replace(strict, **self.flaw.policy)
 
     def consume(self, saml_response: str) -> str:
+        with self.lock:  # check-sp posts a few forgeries at a time
+            outstanding = set(self.outstanding)
         validator = self.flaw.validator(
-            self.policy(), self.clock.now(), self.replay_cache, set(self.outstanding)
+            self.policy(), self.clock.now(), self.replay_cache, outstanding
         )
         assertion = validator.validate(saml_response)
         user = assertion.name_id.lower()
