@@ -28,6 +28,7 @@ class Figure:
     target: str
     met: bool
     notes: str = ""
+    section: str = ""  # the bench/run.py section that measured it
 
     @property
     def ratio(self) -> float:

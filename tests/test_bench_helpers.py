@@ -95,3 +95,15 @@ def test_readme_section_is_replaced_between_its_markers_only() -> None:
     assert replaced.startswith(f"intro\n{START}\nMeasured 2026-11-23 on 2 CPUs")
     assert "old table" not in replaced and replaced.endswith(f"{END}\noutro\n")
     assert replace_section(replaced, table) == replaced
+
+
+def test_a_partial_run_replaces_its_sections_figures_and_keeps_the_others() -> None:
+    from bench.run import merge_figures
+
+    earlier = [
+        {"name": "old scim", "section": "scim"},
+        {"name": "idp", "section": "idp"},
+        {"name": "from an older format"},
+    ]
+    fresh = [{"name": "new scim", "section": "scim"}]
+    assert [f["name"] for f in merge_figures(earlier, fresh)] == ["idp", "new scim"]
