@@ -259,9 +259,6 @@ class SpChecker:
         )
         return material, cookies
 
-    def material(self) -> Material:
-        return self.issue(self.options.sp_initiated_only)[0]
-
     def post(
         self, saml_response: str, acs: str, cookies: httpx.Cookies | None = None
     ) -> tuple[bool, str]:
