@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 import threading
 from dataclasses import dataclass
 from inspect import isclass
@@ -24,6 +26,16 @@ from scim2_models import (
 )
 
 from .errors import from_validation_error
+
+# scim2-models types emails[].value as pydantic's EmailStr, whose email_validator checks the
+# domain (IDNA/UTS 46) anew for every address: two thirds of reading a User body, and every
+# user of a tenant shares one domain (bench/scim.py, pyinstrument). The domain check is a pure
+# function of its arguments and its result is only read, so it is remembered; a refused domain
+# raises and is checked again next time.
+_email_validation: Any = importlib.import_module("email_validator.validate_email")
+_domain_check = _email_validation.validate_email_domain_name
+if not hasattr(_domain_check, "cache_info"):
+    _email_validation.validate_email_domain_name = functools.lru_cache(maxsize=4096)(_domain_check)
 
 
 @dataclass(frozen=True)
