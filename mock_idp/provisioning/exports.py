@@ -168,6 +168,24 @@ class Exporter:
 
     # --- users -------------------------------------------------------------------------------
 
+    def _exported(
+        self,
+        log: ObjectLog,
+        plan: Plan,
+        action: str,
+        description: str,
+        link: TargetLink | None,
+        **outcome: Any,
+    ) -> Outcome:
+        """A write the target accepted: its export step, the log summary and the outcome."""
+        details = {"ReportableIdentifier": plan.display}
+        if action == "create" and link is not None:
+            details["id"] = link.target_id
+        event = "EntryExportAdd" if action == "create" else "EntryExportUpdate"
+        log.step("export", event, "success", description, details)
+        entry = log.summary(action, "success", self.clock.now())
+        return Outcome(plan, action, "success", entry, link=link, **outcome)
+
     def _failed(
         self, log: ObjectLog, plan: Plan, action: str, what: str, failure: ProvisioningFailure
     ) -> Outcome:
@@ -326,17 +344,9 @@ class Exporter:
             if failure.quarantine:
                 raise CycleAborted(failure) from None
             return self._failed(log, plan, "disable", "disable", failure)
-        log.step(
-            "export",
-            "EntryExportUpdate",
-            "success",
-            f"User '{plan.display}' was disabled in {self.app_name}",
-            {"ReportableIdentifier": plan.display},
-        )
         log.modify(self._active_path, True, False)
-        entry = log.summary("disable", "success", self.clock.now())
-        updated = replace(link, disabled=True)
-        return Outcome(plan, "disable", "success", entry, link=updated)
+        description = f"User '{plan.display}' was disabled in {self.app_name}"
+        return self._exported(log, plan, "disable", description, replace(link, disabled=True))
 
     def _match(
         self, client: ScimClient, plan: Plan, resource: str
@@ -456,15 +466,14 @@ class Exporter:
             client.patch("Users", link.target_id, patch_request(changes, client.compliant))
             for change in changes:
                 log.modify(change.path, read_path(resource, change.path), change.value)
-            log.step(
-                "export",
-                "EntryExportUpdate",
-                "success",
+            return self._exported(
+                log,
+                plan,
+                "update",
                 f"User '{plan.display}' was updated in {self.app_name}",
-                {"ReportableIdentifier": plan.display},
+                link,
+                manager_pending=pending,
             )
-            entry = log.summary("update", "success", self.clock.now())
-            return Outcome(plan, "update", "success", entry, link=link, manager_pending=pending)
         except ProvisioningFailure as failure:
             if failure.quarantine:
                 raise CycleAborted(failure) from None
@@ -504,16 +513,11 @@ class Exporter:
         log.target_id = target_id
         for path, value in desired.items():
             log.modify(path, None, value)
-        log.step(
-            "export",
-            "EntryExportAdd",
-            "success",
-            f"{plan.kind} '{plan.display}' was created in {self.app_name}",
-            {"ReportableIdentifier": plan.display, "id": target_id},
-        )
-        entry = log.summary("create", "success", self.clock.now())
         link = TargetLink(plan.kind, plan.source_id, target_id, plan.display)
-        return Outcome(plan, "create", "success", entry, link=link, manager_pending=manager_pending)
+        description = f"{plan.kind} '{plan.display}' was created in {self.app_name}"
+        return self._exported(
+            log, plan, "create", description, link, manager_pending=manager_pending
+        )
 
     # --- references (second pass) -----------------------------------------------------------
 
@@ -559,16 +563,14 @@ class Exporter:
             outcome.reference = True
             return outcome
         log.modify(manager.target, link.manager_target_id, manager_link.target_id)
-        log.step(
-            "export",
-            "EntryExportUpdate",
-            "success",
+        return self._exported(
+            log,
+            plan,
+            "update",
             f"User '{plan.display}' was updated in {self.app_name}",
-            {"ReportableIdentifier": plan.display},
+            replace(link, manager_target_id=manager_link.target_id),
+            reference=True,
         )
-        entry = log.summary("update", "success", self.clock.now())
-        updated = replace(link, manager_target_id=manager_link.target_id)
-        return Outcome(plan, "update", "success", entry, link=updated, reference=True)
 
     def _remove_manager(
         self,
@@ -598,16 +600,14 @@ class Exporter:
             outcome.reference = True
             return outcome
         log.modify(manager.target, link.manager_target_id, None)
-        log.step(
-            "export",
-            "EntryExportUpdate",
-            "success",
+        return self._exported(
+            log,
+            plan,
+            "update",
             f"User '{plan.display}' was updated in {self.app_name}",
-            {"ReportableIdentifier": plan.display},
+            replace(link, manager_target_id=None),
+            reference=True,
         )
-        entry = log.summary("update", "success", self.clock.now())
-        updated = replace(link, manager_target_id=None)
-        return Outcome(plan, "update", "success", entry, link=updated, reference=True)
 
     # --- groups and memberships --------------------------------------------------------------
 
@@ -680,19 +680,8 @@ class Exporter:
             client.patch("Groups", link.target_id, patch_request(changes, client.compliant))
             for change in changes:
                 log.modify(change.path, read_path(resource, change.path), change.value)
-            log.step(
-                "export",
-                "EntryExportUpdate",
-                "success",
-                f"Group '{plan.display}' was updated in {self.app_name}",
-                {"ReportableIdentifier": plan.display},
-            )
-            return Outcome(
-                plan,
-                "update",
-                "success",
-                log.summary("update", "success", self.clock.now()),
-                link=link,
+            return self._exported(
+                log, plan, "update", f"Group '{plan.display}' was updated in {self.app_name}", link
             )
         except ProvisioningFailure as failure:
             if failure.quarantine:
@@ -773,13 +762,11 @@ class Exporter:
             outcome.link = replace(link, members=members)
             return outcome
         log.modify("members", sorted(current), sorted(members))
-        log.step(
-            "export",
-            "EntryExportUpdate",
-            "success",
+        return self._exported(
+            log,
+            plan,
+            "update",
             f"The members of Group '{plan.display}' were updated in {self.app_name}",
-            {"ReportableIdentifier": plan.display},
+            replace(link, members=members),
+            reference=True,
         )
-        entry = log.summary("update", "success", self.clock.now())
-        updated = replace(link, members=members)
-        return Outcome(plan, "update", "success", entry, link=updated, reference=True)
