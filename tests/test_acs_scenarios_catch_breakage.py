@@ -3,34 +3,16 @@ signatures (tests/breakers/trusting_acs.py): the unsigned ones still pass, as th
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
+from child_pytest import run_pytest
 
 
 def test_the_signature_outline_fails_per_vendor_against_a_trusting_acs() -> None:
-    broken = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "tests.breakers.trusting_acs",
-            "tests/test_features.py",
-            "-k",
-            "refuses_a_response_that and (key or unsigned)",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    broken = run_pytest(
+        "-p",
+        "tests.breakers.trusting_acs",
+        "tests/test_features.py",
+        "-k",
+        "refuses_a_response_that and (key or unsigned)",
     )
     assert broken.returncode == 1, broken.stdout[-2000:]
     assert "3 failed, 3 passed" in broken.stdout, broken.stdout[-2000:]

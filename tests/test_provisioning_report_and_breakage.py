@@ -6,31 +6,16 @@ from __future__ import annotations
 import html
 import re
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from child_pytest import run_pytest
 
 from harness.scim_explain import decoded, explain, learn_names
 
-ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = (
     "tests/test_features.py::"
     "test_unassigned_from_app_bsimon_is_disabled_there_not_deleted_default_mode[RingCentral]"
 )
-
-
-def run(*arguments: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *arguments]
-    return subprocess.run(
-        command,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +23,7 @@ def report(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[subprocess.CompletedProcess[str], str]:
     path = tmp_path_factory.mktemp("demo") / "demo.html"
-    result = run(SCENARIO, "--demo-report", str(path))
+    result = run_pytest(SCENARIO, "--demo-report", str(path))
     return result, path.read_text(encoding="utf-8") if path.exists() else ""
 
 
@@ -82,7 +67,7 @@ def test_the_scenario_fails_readably_when_default_mode_is_lost(
     report: tuple[subprocess.CompletedProcess[str], str],
 ) -> None:
     assert report[0].returncode == 0, "the scenario must pass before it is broken"
-    broken = run("-p", "tests.breakers.scim_default_mode_lost", SCENARIO)
+    broken = run_pytest("-p", "tests.breakers.scim_default_mode_lost", SCENARIO)
     assert broken.returncode == 1 and "1 failed" in broken.stdout
     # The reason names the vendor, what it received and what Entra sends.
     assert "RingCentral received" in broken.stdout
