@@ -65,6 +65,12 @@ def render_page(
     return make_response(html, status)
 
 
+def provisioning_crumbs(app: EnterpriseApp) -> list[Any]:
+    """The breadcrumb of the pages under an app's Provisioning blade."""
+    page = (f"{app.display_name} | Provisioning", f"/enterprise-apps/{app.app_id}/provisioning")
+    return [APPS, page]
+
+
 def require_app_admin(tenant: Tenant) -> Response | None:
     """As the SSO pages: signed in, and at least a Cloud Application Administrator."""
     user = admin_session_user(tenant)
@@ -196,13 +202,7 @@ def register_provisioning_pages(app: Flask, tenant: Tenant) -> None:
             "provisioning_edit.html",
             "Provisioning",
             status,
-            crumbs=[
-                APPS,
-                (
-                    f"{target.display_name} | Provisioning",
-                    f"/enterprise-apps/{target.app_id}/provisioning",
-                ),
-            ],
+            crumbs=provisioning_crumbs(target),
             app=target,
             job=shown,
             secret_saved=bool(shown and shown.credentials.secret_token),
@@ -452,13 +452,7 @@ def register_provisioning_pages(app: Flask, tenant: Tenant) -> None:
             "provisioning_on_demand.html",
             "Provision on demand",
             status,
-            crumbs=[
-                APPS,
-                (
-                    f"{target.display_name} | Provisioning",
-                    f"/enterprise-apps/{target.app_id}/provisioning",
-                ),
-            ],
+            crumbs=provisioning_crumbs(target),
             app=target,
             users=directory.active_users(),
             groups=[g for g in directory.groups.values() if g.deleted_at is None],
