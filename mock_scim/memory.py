@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import uuid4
 
-from scim2_models import NotFoundException, PreconditionFailedException, UniquenessException
+from scim2_models import NotFoundException, UniquenessException
 
-from .storage import IndexKey, ScimStore, StoredResource, distinct_keys
+from .storage import IndexKey, ScimStore, StoredResource, check_version, distinct_keys
 
 
 @dataclass
@@ -105,10 +105,7 @@ class MemoryStore(ScimStore):
         text = json.dumps(data)
         with self._lock:
             row = self._row(resource_type, resource_id)
-            if expected_version is not None and row.version != expected_version:
-                raise PreconditionFailedException(
-                    detail=f'{resource_type} {resource_id} is at version W/"{row.version}"'
-                )
+            check_version(resource_type, resource_id, row.version, expected_version)
             self._check_unique(resource_type, distinct, row.id)
             # A new row rather than a changed one: a scan already under way keeps its snapshot.
             new = _Row(row.seq, row.id, row.version + 1, row.created, now, text)
@@ -122,10 +119,7 @@ class MemoryStore(ScimStore):
     ) -> None:
         with self._lock:
             row = self._row(resource_type, resource_id)
-            if expected_version is not None and row.version != expected_version:
-                raise PreconditionFailedException(
-                    detail=f'{resource_type} {resource_id} is at version W/"{row.version}"'
-                )
+            check_version(resource_type, resource_id, row.version, expected_version)
             self._drop_keys(resource_type, row)
             del self._rows[resource_type][resource_id]
 

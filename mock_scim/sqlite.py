@@ -17,9 +17,9 @@ try:
 except ImportError:  # pragma: no cover - not POSIX: processes meet SQLite's busy handler only
     fcntl = None  # type: ignore[assignment]
 
-from scim2_models import NotFoundException, PreconditionFailedException, UniquenessException
+from scim2_models import NotFoundException, UniquenessException
 
-from .storage import IndexKey, ScimStore, StoredResource, distinct_keys
+from .storage import IndexKey, ScimStore, StoredResource, check_version, distinct_keys
 
 # Each write touches as few b-trees as it can (a create: the row, its id index, its type index,
 # one primary key per index key), since every one is pages written to the WAL per commit. A
@@ -214,13 +214,6 @@ class SqliteStore(ScimStore):
             [(resource_type, k.name, k.value, seq) for k in keys],
         )
 
-    @staticmethod
-    def _check_version(resource_type: str, row: Row, expected_version: int | None) -> None:
-        if expected_version is not None and row[2] != expected_version:
-            raise PreconditionFailedException(
-                detail=f'{resource_type} {row[1]} is at version W/"{row[2]}"'
-            )
-
     def create(
         self, resource_type: str, data: dict[str, Any], keys: Iterable[IndexKey], now: str
     ) -> StoredResource:
@@ -257,7 +250,7 @@ class SqliteStore(ScimStore):
         text = json.dumps(data)
         with self._write() as connection:
             row = self._row(connection, resource_type, resource_id)
-            self._check_version(resource_type, row, expected_version)
+            check_version(resource_type, row[1], row[2], expected_version)
             seq = row[0]
             self._delete_keys(connection, resource_type, seq)
             self._insert_keys(connection, resource_type, seq, distinct)
@@ -273,7 +266,7 @@ class SqliteStore(ScimStore):
     ) -> None:
         with self._write() as connection:
             row = self._row(connection, resource_type, resource_id)
-            self._check_version(resource_type, row, expected_version)
+            check_version(resource_type, row[1], row[2], expected_version)
             self._delete_keys(connection, resource_type, row[0])
             connection.execute("DELETE FROM resources WHERE seq = ?", (row[0],))
 

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from scim2_models import PreconditionFailedException
+
 
 @dataclass(frozen=True)
 class IndexKey:
@@ -115,6 +117,16 @@ class ScimStore(ABC):
 
     def close(self) -> None:  # noqa: B027 (optional: a store holding nothing open keeps it)
         """Release what the store holds open."""
+
+
+def check_version(
+    resource_type: str, resource_id: str, version: int, expected_version: int | None
+) -> None:
+    """The If-Match rule of the store contract: a stale expected version changes nothing."""
+    if expected_version is not None and version != expected_version:
+        raise PreconditionFailedException(
+            detail=f'{resource_type} {resource_id} is at version W/"{version}"'
+        )
 
 
 def distinct_keys(keys: Iterable[IndexKey]) -> list[IndexKey]:
