@@ -244,21 +244,13 @@ class ScimClient:
                     headers=headers,
                     timeout=self.settings.request_timeout_seconds,
                 )
-            except httpx.TimeoutException:
-                failure = timeout_failure(self.app_name, self.settings.request_timeout_seconds)
-                self._trace(
-                    method,
-                    url,
-                    params,
-                    body,
-                    None,
-                    started,
-                    attempt=attempt,
-                    waited=waited,
-                    error=failure.code,
-                )
             except httpx.TransportError as error:
-                failure = connection_failure(self.app_name, url, str(error) or type(error).__name__)
+                # A timeout is a transport error too, with its own Entra error code.
+                if isinstance(error, httpx.TimeoutException):
+                    failure = timeout_failure(self.app_name, self.settings.request_timeout_seconds)
+                else:
+                    reason = str(error) or type(error).__name__
+                    failure = connection_failure(self.app_name, url, reason)
                 self._trace(
                     method,
                     url,
