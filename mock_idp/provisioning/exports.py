@@ -168,6 +168,32 @@ class Exporter:
 
     # --- users -------------------------------------------------------------------------------
 
+    def _update(
+        self,
+        client: ScimClient,
+        log: ObjectLog,
+        plan: Plan,
+        changes: list[Change],
+        resource: dict[str, Any],
+        link: TargetLink,
+        **outcome: Any,
+    ) -> Outcome:
+        """PATCH only the changed attributes (ENTRA-BEHAVIOUR §8 "Update"), each one logged."""
+        what = f"{plan.kind} '{plan.display}'"
+        log.step(
+            "processing",
+            "EntrySynchronizationUpdate",
+            "success",
+            f"{what} will be updated in {self.app_name}",
+        )
+        body = patch_request(changes, client.compliant)
+        client.patch(f"{plan.kind}s", link.target_id, body)
+        for change in changes:
+            log.modify(change.path, read_path(resource, change.path), change.value)
+        return self._exported(
+            log, plan, "update", f"{what} was updated in {self.app_name}", link, **outcome
+        )
+
     def _exported(
         self,
         log: ObjectLog,
@@ -457,23 +483,7 @@ class Exporter:
                     "UpdateNotEnabled",
                     link,
                 )
-            log.step(
-                "processing",
-                "EntrySynchronizationUpdate",
-                "success",
-                f"User '{plan.display}' will be updated in {self.app_name}",
-            )
-            client.patch("Users", link.target_id, patch_request(changes, client.compliant))
-            for change in changes:
-                log.modify(change.path, read_path(resource, change.path), change.value)
-            return self._exported(
-                log,
-                plan,
-                "update",
-                f"User '{plan.display}' was updated in {self.app_name}",
-                link,
-                manager_pending=pending,
-            )
+            return self._update(client, log, plan, changes, resource, link, manager_pending=pending)
         except ProvisioningFailure as failure:
             if failure.quarantine:
                 raise CycleAborted(failure) from None
@@ -671,18 +681,7 @@ class Exporter:
                     "RedundantExport",
                     link,
                 )
-            log.step(
-                "processing",
-                "EntrySynchronizationUpdate",
-                "success",
-                f"Group '{plan.display}' will be updated in {self.app_name}",
-            )
-            client.patch("Groups", link.target_id, patch_request(changes, client.compliant))
-            for change in changes:
-                log.modify(change.path, read_path(resource, change.path), change.value)
-            return self._exported(
-                log, plan, "update", f"Group '{plan.display}' was updated in {self.app_name}", link
-            )
+            return self._update(client, log, plan, changes, resource, link)
         except ProvisioningFailure as failure:
             if failure.quarantine:
                 raise CycleAborted(failure) from None
