@@ -10,14 +10,12 @@ import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import httpx
 import pytest
 import xmlsec
-from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from lxml import etree, html
@@ -26,6 +24,7 @@ from harness.people import b_simon
 from harness.session import Harness
 from harness.stack import DEMO_PASSWORD
 from harness.tenant_admin import AppHandle
+from mock_sp.idp_settings import self_signed_key_pair
 
 SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
 SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
@@ -400,25 +399,10 @@ def test_force_authn_asks_for_the_password_again(tenant: Tenant, browser: httpx.
 @pytest.fixture
 def sp_key() -> tuple[rsa.RSAPrivateKey, bytes, bytes]:
     """The SP's signing key, its PEM and a self-signed certificate PEM."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "sp.example.com")])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    return key, key_pem, certificate.public_bytes(serialization.Encoding.PEM)
+    key_pem, certificate_pem = self_signed_key_pair("sp.example.com", days=30)
+    key = serialization.load_pem_private_key(key_pem, password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    return key, key_pem, certificate_pem.encode()
 
 
 def require_signed_requests(tenant: Tenant) -> None:
