@@ -2,37 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
-
-from harness.hostmap import HostMap, http_client
-from harness.tls import TestCertificateAuthority
+from up_process import harness_up
 
 
 def test_up_prints_one_json_line_and_serves_every_tutorial_host(tmp_path: Path) -> None:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "harness.cli",
-            "up",
-            "--print-urls",
-            "json",
-            "--state-dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        info = json.loads(process.stdout.readline())
+    with harness_up(tmp_path) as (info, client):
         assert set(info) >= {"tenant_id", "ca_certificate", "hosts", "credentials", "landing_page"}
         assert Path(info["ca_certificate"]).is_file()
         for host in (
@@ -45,25 +22,19 @@ def test_up_prints_one_json_line_and_serves_every_tutorial_host(tmp_path: Path) 
             assert host in info["hosts"]
         assert info["credentials"]["demo_user"]["userPrincipalName"] == "B.Simon@contoso.com"
 
-        host_map = HostMap({h: int(a.rsplit(":", 1)[1]) for h, a in info["hosts"].items()})
-        ca = TestCertificateAuthority(list(info["hosts"]), Path(info["ca_certificate"]).parent)
-        with http_client(host_map, ca.client_context()) as client:
-            # The tutorial's App Federation Metadata Url, literally, with the BOM real Entra sends.
-            graph = {"Authorization": f"Bearer {info['credentials']['graph_admin_token']}"}
-            apps = client.get("https://login.microsoftonline.com/_mock/state").json()["apps"]
-            assert [a["displayName"] for a in apps] == ["RingCentral"]
-            metadata = client.get(
-                f"https://login.microsoftonline.com/{info['tenant_id']}/federationmetadata/"
-                f"2007-06/federationmetadata.xml?appid={apps[0]['appId']}"
-            )
-            assert metadata.content.startswith(b"\xef\xbb\xbf<?xml")
-            user = client.get(
-                "https://graph.microsoft.com/v1.0/users/B.Simon@contoso.com", headers=graph
-            )
-            assert user.status_code == 200
-            assert client.get("https://sso.ringcentral.com/healthz").json()["status"] == "ok"
+        # The tutorial's App Federation Metadata Url, literally, with the BOM real Entra sends.
+        graph = {"Authorization": f"Bearer {info['credentials']['graph_admin_token']}"}
+        apps = client.get("https://login.microsoftonline.com/_mock/state").json()["apps"]
+        assert [a["displayName"] for a in apps] == ["RingCentral"]
+        metadata = client.get(
+            f"https://login.microsoftonline.com/{info['tenant_id']}/federationmetadata/"
+            f"2007-06/federationmetadata.xml?appid={apps[0]['appId']}"
+        )
+        assert metadata.content.startswith(b"\xef\xbb\xbf<?xml")
+        user = client.get(
+            "https://graph.microsoft.com/v1.0/users/B.Simon@contoso.com", headers=graph
+        )
+        assert user.status_code == 200
+        assert client.get("https://sso.ringcentral.com/healthz").json()["status"] == "ok"
         landing = httpx.get(info["landing_page"])
         assert "B.Simon@contoso.com" in landing.text and "--host-resolver-rules" in landing.text
-    finally:
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0

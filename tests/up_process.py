@@ -1,0 +1,49 @@
+"""`entra-harness up --print-urls json` run as a user runs it: a real process, ended by Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from harness.hostmap import HostMap, http_client
+from harness.tls import TestCertificateAuthority
+
+
+@contextmanager
+def harness_up(state_dir: Path, *options: str) -> Iterator[tuple[dict[str, Any], httpx.Client]]:
+    """The process's JSON line and a client routed to its hosts through its CA; the process
+    must then stop cleanly on SIGINT."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "harness.cli",
+            "up",
+            "--print-urls",
+            "json",
+            "--state-dir",
+            str(state_dir),
+            *options,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        info = json.loads(process.stdout.readline())
+        host_map = HostMap({h: int(a.rsplit(":", 1)[1]) for h, a in info["hosts"].items()})
+        ca = TestCertificateAuthority(list(info["hosts"]), Path(info["ca_certificate"]).parent)
+        with http_client(host_map, ca.client_context()) as client:
+            yield info, client
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 0
