@@ -16,7 +16,7 @@ from lxml import etree
 
 from harness.clock import parse_instant, saml_instant
 from mock_idp.certificates import SigningCertificate
-from mock_idp.xml_signing import load_key, sign_enveloped
+from mock_idp.xml_signing import SigningKey, load_key, sign_enveloped
 
 SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
 SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
@@ -40,7 +40,7 @@ class Material:
     """A Response as the tenant issued it for this SP, and the key that signed it."""
 
     xml: bytes
-    idp_key: xmlsec.Key
+    idp_key: SigningKey
     algorithm: str = "sha256"
 
 
@@ -53,7 +53,7 @@ def attacker_certificate() -> SigningCertificate:
     return SigningCertificate.create(key, Clock().now())
 
 
-def attacker_key() -> xmlsec.Key:
+def attacker_key() -> SigningKey:
     certificate = attacker_certificate()
     return load_key(certificate.private_key_pem, certificate.pem)
 
@@ -79,7 +79,7 @@ def strip_signatures(element: etree._Element) -> None:
         signature.getparent().remove(signature)
 
 
-def resign_assertion(root: etree._Element, key: xmlsec.Key, algorithm: str = "sha256") -> None:
+def resign_assertion(root: etree._Element, key: SigningKey, algorithm: str = "sha256") -> None:
     """Sign the (changed) assertion again, right after its Issuer, as Entra places it."""
     assertion = assertion_of(root)
     for signature in assertion.findall(f"{{{DS}}}Signature"):
@@ -322,7 +322,7 @@ def _xslt(m: Material, evil: str) -> etree._Element:
     assertion[0].addnext(signature)  # after the Issuer, where Entra puts its signature
     context = xmlsec.SignatureContext()
     context.register_id(assertion, "ID")
-    context.key = m.idp_key
+    context.key = m.idp_key.xmlsec_key()
     context.sign(signature)
     return root
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import xmlsec
 from lxml import etree
 
 from .certificates import SigningCertificate
 from .ids import saml_id
-from .xml_signing import sign_enveloped
+from .xml_signing import SigningKey, sign_enveloped
 
 MD = "urn:oasis:names:tc:SAML:2.0:metadata"
 DS = "http://www.w3.org/2000/09/xmldsig#"
@@ -94,7 +93,7 @@ def build_metadata(
     issuer: str,
     login_base: str,
     certificates: Sequence[SigningCertificate],
-    signing_key: xmlsec.Key,
+    signing_key: SigningKey,
 ) -> etree._Element:
     """EntityDescriptor signed as a whole, two WS-Fed RoleDescriptors, then the IDPSSODescriptor."""
     saml2 = f"{login_base}/{tenant_id}/saml2"

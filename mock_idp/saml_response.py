@@ -6,7 +6,6 @@ import base64
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import xmlsec
 from lxml import etree
 
 from harness.clock import saml_instant
@@ -15,7 +14,7 @@ from .claims import Claim
 from .enterprise_apps import SigningOption
 from .ids import saml_id
 from .token_encryption import encrypt_assertion
-from .xml_signing import SigningAlgorithm, sign_enveloped
+from .xml_signing import SigningAlgorithm, SigningKey, sign_enveloped
 
 SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
 SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
@@ -125,7 +124,7 @@ def build_assertion(spec: ResponseSpec) -> etree._Element:
 
 def sign_response(
     response: etree._Element,
-    key: xmlsec.Key | None,
+    key: SigningKey | None,
     option: SigningOption,
     algorithm: SigningAlgorithm,
     encrypt_for: str | None = None,
