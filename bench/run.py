@@ -26,10 +26,16 @@ def bench_idp(cores: int) -> list[Figure]:
     limit = rsa_sign_rate(cores)
     from bench.idp_wsgi import COOKIE, LAUNCH_PATH
 
-    with gunicorn("bench.idp_wsgi:application", cores) as port:
+    # A launch is CPU work under the GIL: one thread per worker, one worker per core, and four
+    # kept-alive connections each (two in wrk's flight per worker keep it busy without queueing).
+    per_worker = 4
+    with gunicorn(
+        "bench.idp_wsgi:application", cores, threads=1, worker_connections=per_worker
+    ) as port:
         url = f"http://127.0.0.1:{port}{LAUNCH_PATH}"
-        wrk(url, [f"Cookie: {COOKIE}"], seconds=2)  # warm up every worker
-        result = wrk(url, [f"Cookie: {COOKIE}"], seconds=10)
+        connections = per_worker * cores
+        wrk(url, [f"Cookie: {COOKIE}"], seconds=2, connections=connections)  # warm up
+        result = wrk(url, [f"Cookie: {COOKIE}"], seconds=10, connections=connections)
     notes = f"p50 {result['p50_ms']:.2f} ms, p99 {result['p99_ms']:.2f} ms"
     if result["non_2xx"]:
         notes += f", {int(result['non_2xx'])} non-2xx"

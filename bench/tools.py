@@ -59,11 +59,17 @@ def gunicorn(
     threads: int = 4,
     env: dict[str, str] | None = None,
     tls: tuple[Path, Path] | None = None,
+    worker_connections: int | None = None,
 ) -> Iterator[int]:
     """`app` ("module:callable") served by gunicorn's gthread workers on a free port, over TLS
-    with `tls` (certificate, key)."""
+    with `tls` (certificate, key). `worker_connections` caps each worker's open connections:
+    kept-alive connections stay with the worker that accepted them, and without a cap one
+    worker can take all of wrk's while the other idles (measured: 1,080/s against 1,930/s
+    for the IdP, from one run to the next)."""
     port = free_port()
-    certificate = ["--certfile", str(tls[0]), "--keyfile", str(tls[1])] if tls else []
+    options = ["--certfile", str(tls[0]), "--keyfile", str(tls[1])] if tls else []
+    if worker_connections is not None:
+        options += ["--worker-connections", str(worker_connections)]
     server = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
@@ -79,7 +85,7 @@ def gunicorn(
             "warning",
             "--config",
             "python:bench.gunicorn_conf",
-            *certificate,
+            *options,
             app,
         ],
         cwd=ROOT,
