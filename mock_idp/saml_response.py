@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, field
+import copy
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
+from typing import Any
 
 from lxml import etree
 
@@ -59,7 +63,71 @@ def _element(parent: etree._Element, tag: str, text: str | None = None, **attrs:
     return child
 
 
+# What differs between two sign-ins of one user to one app: IDs and instants. Everything else
+# of a Response is built once per shape and copied (a copy costs ~5 µs, building ~100 µs).
+_PER_RESPONSE = frozenset(
+    {"response_id", "assertion_id", "issue_instant", "authn_instant", "not_before"}
+)
+_SHAPES: OrderedDict[tuple[Any, ...], etree._Element] = OrderedDict()
+_SHAPES_KEPT = 256
+_shapes_lock = threading.Lock()
+
+
+def _shape_key(spec: ResponseSpec) -> tuple[Any, ...]:
+    key: list[Any] = []
+    for f in fields(spec):
+        if f.name not in _PER_RESPONSE:
+            value = getattr(spec, f.name)
+            if f.name == "claims":
+                value = tuple((name, tuple(values)) for name, values in value)
+            key.append(value)
+    return tuple(key)
+
+
 def build_response(spec: ResponseSpec) -> etree._Element:
+    """The unsigned Response for `spec`: a copy of its shape with this Response's IDs and
+    instants set."""
+    key = _shape_key(spec)
+    with _shapes_lock:
+        shape = _SHAPES.get(key)
+        if shape is not None:
+            _SHAPES.move_to_end(key)
+    if shape is None:
+        shape = _build_response(spec)
+        with _shapes_lock:
+            _SHAPES[key] = shape
+            if len(_SHAPES) > _SHAPES_KEPT:
+                _SHAPES.popitem(last=False)
+    response = copy.deepcopy(shape)
+    _stamp(response, spec)
+    return response
+
+
+def _stamp(response: etree._Element, spec: ResponseSpec) -> None:
+    """Set the IDs and instants of one Response on a copy of its shape."""
+    issued = saml_instant(spec.issue_instant)
+    response.set("ID", spec.response_id)
+    response.set("IssueInstant", issued)
+    assertion = response.find(f"{{{SAML}}}Assertion")
+    if assertion is None:
+        return
+    ends = saml_instant(spec.issue_instant + spec.lifetime)
+    assertion.set("ID", spec.assertion_id)
+    assertion.set("IssueInstant", issued)
+    confirmation = assertion.find(
+        f"{{{SAML}}}Subject/{{{SAML}}}SubjectConfirmation/{{{SAML}}}SubjectConfirmationData"
+    )
+    confirmation.set("NotOnOrAfter", ends)
+    conditions = assertion.find(f"{{{SAML}}}Conditions")
+    not_before = spec.not_before or spec.issue_instant - NOT_BEFORE_SKEW
+    conditions.set("NotBefore", saml_instant(not_before))
+    conditions.set("NotOnOrAfter", ends)
+    authn = assertion.find(f"{{{SAML}}}AuthnStatement")
+    authn.set("AuthnInstant", saml_instant(spec.authn_instant))
+    authn.set("SessionIndex", spec.assertion_id)
+
+
+def _build_response(spec: ResponseSpec) -> etree._Element:
     """The unsigned Response: samlp-prefixed protocol elements, default-namespace assertion."""
     response = etree.Element(f"{{{SAMLP}}}Response", nsmap={"samlp": SAMLP})
     response.set("ID", spec.response_id)

@@ -257,3 +257,37 @@ def test_python3_saml_accepts_in_strict_mode(signer: Signer, option: str, algori
     assert response.is_valid(request_data, request_id=REQUEST_ID, raise_exceptions=True)
     assert response.get_nameid() == UPN
     assert response.get_session_index() == the_assertion(root).get("ID")
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"in_response_to": None},
+        {"not_before": datetime(2026, 1, 1, 11, 58, tzinfo=UTC), "recipient": "https://x/acs"},
+        {"status_code": "urn:oasis:names:tc:SAML:2.0:status:Requester", "include_assertion": False},
+    ],
+)
+def test_a_response_copied_from_its_shape_equals_one_built_afresh(changes: dict) -> None:
+    """build_response reuses the shape of earlier Responses with the same content: every byte
+    of a second Response (other IDs, other instants) is what building it from nothing gives."""
+    from mock_idp.saml_response import _build_response, build_response
+
+    first = datetime(2026, 1, 1, 12, 0, 0, 123000, tzinfo=UTC)
+    build_response(make_spec(first, **changes))  # makes the shape
+    later = make_spec(
+        first + timedelta(minutes=7, milliseconds=5),
+        authn_instant=first + timedelta(minutes=6),
+        **changes,
+    )
+    assert etree.tostring(build_response(later)) == etree.tostring(_build_response(later))
+
+
+def test_a_changed_claim_is_not_served_from_an_earlier_shape() -> None:
+    from mock_idp.saml_response import build_response
+
+    now = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    build_response(make_spec(now))
+    changed = make_spec(now, claims=[("http://x/claims/role", ["Admin"])])
+    values = build_response(changed).findall(f".//{{{SAML}}}AttributeValue")
+    assert [v.text for v in values] == ["Admin"]
