@@ -17,12 +17,13 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from bench.scim_wsgi import TOKEN
 from bench.tools import Figure, gunicorn
+
+if TYPE_CHECKING:
+    from mock_idp.provisioning.wire import ScimHttp
 
 SCIM_JSON = "application/scim+json"
 VENDOR = "ringcentral"
@@ -70,7 +71,7 @@ def created_ids(requests: Iterable[Request]) -> dict[str, str]:
 
 def replay(
     groups: list[list[Request]],
-    http_factory: Callable[[], httpx.Client],
+    http_factory: Callable[[], ScimHttp],
     base_url: str,
     token: str,
     parallel: int,
@@ -81,7 +82,7 @@ def replay(
     fresh: dict[str, str] = {}
     failures = 0
 
-    def send(client: httpx.Client, group: list[Request]) -> None:
+    def send(client: ScimHttp, group: list[Request]) -> None:
         nonlocal failures
         for request in group:
             path = request.path
@@ -99,10 +100,11 @@ def replay(
                 params=request.query or None,
                 content=content,
                 headers=headers,
+                timeout=30.0,
             )
-            if response.status_code != request.status:
+            if response.status != request.status:
                 failures += 1
-            if request.method == "POST" and response.status_code == 201:
+            if request.method == "POST" and response.status == 201:
                 fresh[str(request.response["id"])] = str(response.json()["id"])
 
     with http_factory() as client:
@@ -115,10 +117,11 @@ def replay(
 
 def bench_provisioning(users: int = 10_000, changes: int = 100) -> list[Figure]:
     from gallery import gallery_app
-    from harness.hostmap import HostMap, http_client
+    from harness.hostmap import HostMap
     from harness.tls import TestCertificateAuthority
     from mock_idp.admin import add_gallery_app, assign, create_user, update_user
     from mock_idp.provisioning.service import ProvisioningService
+    from mock_idp.provisioning.wire import KeepAliveHttp
     from mock_idp.tenant import Tenant
     from mock_scim.sqlite import SqliteStore
 
@@ -143,11 +146,17 @@ def bench_provisioning(users: int = 10_000, changes: int = 100) -> list[Figure]:
         hosts = HostMap()
         hosts.add([profile.host], port)
 
-        def http_factory() -> httpx.Client:
-            return http_client(hosts, ca.client_context())
+        def http_factory() -> ScimHttp:
+            # As the stack builds it: the vendor's host routed to its local port, over TLS.
+            return KeepAliveHttp(route=hosts.route, ssl_context=ca.client_context())
 
         with http_factory() as warm:  # a running service has its HTTP stack imported
-            warm.get(f"{base}/ServiceProviderConfig", headers={"Authorization": f"Bearer {TOKEN}"})
+            warm.request(
+                "GET",
+                f"{base}/ServiceProviderConfig",
+                headers={"Authorization": f"Bearer {TOKEN}"},
+                timeout=30.0,
+            )
         tenant = Tenant(http_client_factory=http_factory)
         app = add_gallery_app(tenant, tenant.gallery[VENDOR].template_id, "RingCentral")
         role = app.app_roles[0].id

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import httpx
 
+from mock_idp.provisioning.wire import HttpxWire
+
 from . import reports
 from .reports import CheckResult
 from .scim_checks import Recorder
@@ -118,7 +120,8 @@ def run_check_scim(options: CheckScimOptions) -> CheckScimRun:
                 ),
                 probe,
                 recorder,
-                factory,
+                # httpx here: a real endpoint may need the environment's proxy.
+                lambda: HttpxWire(factory()),
             )
             lifecycle.run()
             run.results.extend(recorder.results)

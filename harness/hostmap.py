@@ -18,6 +18,11 @@ class HostMap:
         for host in hosts:
             self.ports[host] = port
 
+    def route(self, host: str) -> tuple[str, int] | None:
+        """Where a client connects for `host` (KeepAliveHttp's route), None when not mapped."""
+        port = self.ports.get(host)
+        return None if port is None else ("127.0.0.1", port)
+
     def address(self, host: str) -> str:
         return f"127.0.0.1:{self.ports[host]}"
 

@@ -14,10 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from mock_idp import admin
 from mock_idp.directory import Group, User
+from mock_idp.provisioning.wire import ScimHttp
 
 from .scim_checks import Recorder, expect
 from .scim_probe import CheckFailed, ScimProbe, member_ids, patch_body, read
@@ -48,7 +47,7 @@ class Lifecycle:
         options: LifecycleOptions,
         probe: ScimProbe,
         recorder: Recorder,
-        http_factory: Callable[[], httpx.Client],
+        http_factory: Callable[[], ScimHttp],
     ) -> None:
         self.o = options
         self.probe = probe

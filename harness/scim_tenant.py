@@ -9,14 +9,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
-
 from mock_idp import admin
 from mock_idp.directory import Group, User
 from mock_idp.provisioning.engine import ConnectionResult
 from mock_idp.provisioning.scim_requests import SCIM_COMPLIANCE_FLAG
 from mock_idp.provisioning.service import ProvisioningService
 from mock_idp.provisioning.state import CycleSummary, ProvisioningJob
+from mock_idp.provisioning.wire import ScimHttp
 from mock_idp.tenant import Tenant
 
 from .clock import Clock
@@ -42,7 +41,7 @@ class SimulatedTenant:
         *,
         flag: bool,
         groups: bool,
-        http_factory: Callable[[], httpx.Client],
+        http_factory: Callable[[], ScimHttp],
         timeout: float = 10.0,
     ) -> None:
         self.clock = Clock()

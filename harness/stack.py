@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from gallery import load_gallery
+from mock_idp.provisioning.wire import KeepAliveHttp
 from mock_idp.tenant import Tenant
 from mock_idp.web import create_tenant_web
 from mock_scim.target import open_store
@@ -61,7 +62,9 @@ class Stack:
         # The provisioning service reaches the vendors' SCIM URLs through the same host map.
         self.tenant = Tenant(
             self.clock,
-            http_client_factory=lambda: http_client(self.host_map, self.ca.client_context()),
+            http_client_factory=lambda: KeepAliveHttp(
+                route=self.host_map.route, ssl_context=self.ca.client_context()
+            ),
         )
         self.scim_store = scim_store or os.environ.get(SCIM_STORE_VARIABLE) or "sqlite"
         configured = scim_directory or os.environ.get(SCIM_DIRECTORY_VARIABLE)

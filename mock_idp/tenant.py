@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import httpx
-
 from gallery import GalleryApp, load_gallery
 from harness.clock import Clock
 
@@ -19,6 +17,7 @@ from .directory import Directory
 from .enterprise_apps import EnterpriseApp
 from .ids import new_guid
 from .provisioning.state import ProvisioningState
+from .provisioning.wire import KeepAliveHttp, ScimHttp
 
 # A fixed tenant id keeps URLs stable across runs, like navikt/mock-oauth2-server's fixed keys.
 DEFAULT_TENANT_ID = "7c3e1d2a-5b4f-4e6a-9d8c-1f2e3a4b5c6d"
@@ -68,12 +67,12 @@ class Tenant:
         myapps_base: str = "https://myapps.microsoft.com",
         launcher_base: str = "https://launcher.myapps.microsoft.com",
         admin_center_base: str = "https://entra.microsoft.com",
-        http_client_factory: Callable[[], httpx.Client] | None = None,
+        http_client_factory: Callable[[], ScimHttp] | None = None,
     ) -> None:
         self.clock = clock or Clock()
         # How the provisioning service reaches SCIM targets: the stack passes a client that
         # routes the tutorials' hosts to the local mocks; alone, a plain client.
-        self.http_client_factory: Callable[[], httpx.Client] = http_client_factory or httpx.Client
+        self.http_client_factory: Callable[[], ScimHttp] = http_client_factory or KeepAliveHttp
         self.provisioning = ProvisioningState()
         self.tenant_id = tenant_id
         self.login_base = login_base

@@ -16,8 +16,6 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
-import httpx
-
 from ..enterprise_apps import DEFAULT_ACCESS_ROLE_ID, EnterpriseApp
 from ..ids import new_guid
 from .errors import (
@@ -44,6 +42,7 @@ from .state import (
 
 if TYPE_CHECKING:
     from ..tenant import Tenant
+    from .wire import ScimHttp
 
 LOG = logging.getLogger(__name__)
 # Expressions whose value changes between evaluations (expressions.py): Now() and Guid().
@@ -72,7 +71,7 @@ class ProvisioningEngine:
         tenant: Tenant,
         job: ProvisioningJob,
         *,
-        http_factory: Callable[[], httpx.Client],
+        http_factory: Callable[[], ScimHttp],
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.tenant = tenant
@@ -106,7 +105,7 @@ class ProvisioningEngine:
 
     def _client(
         self,
-        http: httpx.Client,
+        http: ScimHttp,
         *,
         compliant: bool | None = None,
         abort: threading.Event | None = None,

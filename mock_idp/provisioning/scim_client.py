@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
-
-import httpx
+from urllib.parse import urlencode
 
 from harness.clock import Clock
 
@@ -26,6 +25,7 @@ from .errors import (
 )
 from .scim_requests import equality_filter
 from .state import Credentials, ProvisioningSettings, TracedRequest
+from .wire import ScimHttp, WireError, WireResponse, WireTimeout
 
 SCIM_JSON = "application/scim+json"
 
@@ -92,7 +92,7 @@ class ScimClient:
         app_name: str,
         credentials: Credentials,
         settings: ProvisioningSettings,
-        http: httpx.Client,
+        http: ScimHttp,
         clock: Clock,
         record: Callable[[TracedRequest], None],
         sleep: Callable[[float], None] = time.sleep,
@@ -143,19 +143,23 @@ class ScimClient:
             "client_secret": self.credentials.client_secret or "",
         }
         try:
-            response = self.http.post(
-                endpoint, data=form, timeout=self.settings.request_timeout_seconds
+            response = self.http.request(
+                "POST",
+                endpoint,
+                content=urlencode(form).encode(),
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+                timeout=self.settings.request_timeout_seconds,
             )
-        except httpx.TimeoutException:
+        except WireTimeout:
             raise timeout_failure(self.app_name, self.settings.request_timeout_seconds) from None
-        except httpx.TransportError as error:
+        except WireError as error:
             raise connection_failure(self.app_name, endpoint, str(error)) from None
         self._trace("POST", endpoint, {}, {"grant_type": "client_credentials"}, response, 0.0)
-        if response.status_code != 200:
+        if response.status != 200:
             failure = failure_for_response(
-                self.app_name, TargetResponse(response.status_code, response.text)
+                self.app_name, TargetResponse(response.status, response.text)
             )
-            if response.status_code in (400, 401, 403):
+            if response.status in (400, 401, 403):
                 failure.code, failure.quarantine = "Unauthorized", True
             raise failure
         try:
@@ -174,7 +178,7 @@ class ScimClient:
         url: str,
         params: dict[str, str],
         body: Any,
-        response: httpx.Response | None,
+        response: WireResponse | None,
         started: float,
         *,
         attempt: int = 1,
@@ -198,7 +202,7 @@ class ScimClient:
                 query=dict(params),
                 headers={"Authorization": "Bearer <redacted>", "Content-Type": SCIM_JSON},
                 body=body,
-                status=response.status_code if response is not None else None,
+                status=response.status if response is not None else None,
                 response=answer,
                 duration_ms=(time.monotonic() - started) * 1000 if started else 0.0,
                 attempt=attempt,
@@ -244,9 +248,9 @@ class ScimClient:
                     headers=headers,
                     timeout=self.settings.request_timeout_seconds,
                 )
-            except httpx.TransportError as error:
+            except (WireTimeout, WireError) as error:
                 # A timeout is a transport error too, with its own Entra error code.
-                if isinstance(error, httpx.TimeoutException):
+                if isinstance(error, WireTimeout):
                     failure = timeout_failure(self.app_name, self.settings.request_timeout_seconds)
                 else:
                     reason = str(error) or type(error).__name__
@@ -266,16 +270,16 @@ class ScimClient:
                 self._trace(
                     method, url, params, body, response, started, attempt=attempt, waited=waited
                 )
-                if response.status_code < 400:
-                    return ScimResponse(response.status_code, self._parse(response))
+                if response.status < 400:
+                    return ScimResponse(response.status, self._parse(response))
                 failure = failure_for_response(
                     self.app_name,
-                    TargetResponse(response.status_code, response.text),
+                    TargetResponse(response.status, response.text),
                     query=query,
                     by_id=by_id,
                 )
                 failure.retry_after = retry_after_seconds(
-                    response.headers.get("Retry-After"), self.clock.now()
+                    response.header("Retry-After"), self.clock.now()
                 )
             if not failure.retryable or attempt == attempts:
                 raise failure
@@ -291,14 +295,14 @@ class ScimClient:
             self.sleep(wait)
         return wait
 
-    def _parse(self, response: httpx.Response) -> Any:
+    def _parse(self, response: WireResponse) -> Any:
         if not response.content:
             return None
         try:
             return response.json()
         except ValueError:
             raise incompatible_response(
-                self.app_name, f"HTTP {response.status_code} with a body that is not JSON"
+                self.app_name, f"HTTP {response.status} with a body that is not JSON"
             ) from None
 
     # the SCIM calls Entra makes
