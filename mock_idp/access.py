@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from .directory import Directory, User
 from .enterprise_apps import Assignment, EnterpriseApp
 
@@ -21,17 +23,25 @@ class AssignmentIndex:
     for a pass over every user (a provisioning import), so that each user's effective
     assignments cost its own few rather than a scan of every assignment and group."""
 
-    def __init__(self, directory: Directory, app: EnterpriseApp) -> None:
-        self._by_principal: dict[str, list[tuple[int, Assignment]]] = {}
-        for position, assignment in enumerate(app.assignments):
-            self._by_principal.setdefault(assignment.principal_id, []).append(
-                (position, assignment)
-            )
+    def __init__(
+        self, directory: Directory, app: EnterpriseApp, users: Collection[str] | None = None
+    ) -> None:
+        """With `users`, only those users are indexed (an incremental import's changed few)."""
         self._groups_of: dict[str, dict[str, None]] = {}
         for group in directory.groups.values():
             if group.deleted_at is None:
                 for member in group.members:
-                    self._groups_of.setdefault(member, {})[group.id] = None
+                    if users is None or member in users:
+                        self._groups_of.setdefault(member, {})[group.id] = None
+        principals = None
+        if users is not None:
+            principals = set(users).union(*self._groups_of.values())
+        self._by_principal: dict[str, list[tuple[int, Assignment]]] = {}
+        for position, assignment in enumerate(app.assignments):
+            if principals is None or assignment.principal_id in principals:
+                self._by_principal.setdefault(assignment.principal_id, []).append(
+                    (position, assignment)
+                )
 
     def effective_assignments(self, user: User) -> list[Assignment]:
         """As effective_assignments(directory, app, user): the same assignments, in app order."""

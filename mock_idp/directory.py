@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -25,6 +26,39 @@ DIRECTORY_ROLES = {
 # Every change of a user's properties takes the next number: readers that copy a user's state
 # (the provisioning import) know whether what they copied last time is still current.
 _versions = itertools.count(1)
+
+
+class ChangeLog:
+    """The directory's change sequence: per user, the number its last change took (a property, its
+    arrival, its purge). A reader that remembers a number (the provisioning watermark) asks which
+    users changed after it instead of reading every user (ENTRA-BEHAVIOUR §8: incremental cycles
+    process the "changes since the watermark")."""
+
+    def __init__(self) -> None:
+        # Numbers of another directory (after a reset) mean nothing here.
+        self.id = new_guid()
+        self._lock = threading.Lock()
+        self._last: dict[str, int] = {}
+
+    def record(self, user_id: str) -> None:
+        with self._lock:
+            self._last.pop(user_id, None)
+            self._last[user_id] = next(_versions)
+
+    def mark(self) -> int:
+        """A number above every change recorded so far."""
+        with self._lock:
+            return next(_versions)
+
+    def since(self, number: int) -> list[str]:
+        """Users whose last change came after `number`, latest first."""
+        changed = []
+        with self._lock:
+            for user_id, last in reversed(self._last.items()):
+                if last <= number:
+                    break
+                changed.append(user_id)
+        return changed
 
 
 @dataclass
@@ -58,6 +92,9 @@ class User:
         # Any assignment counts, through Graph, the admin functions or a test.
         object.__setattr__(self, name, value)
         self.__dict__["_version"] = next(_versions)
+        changes = self.__dict__.get("_changes")
+        if changes is not None:
+            changes.record(self.id)
 
     @property
     def version(self) -> int:
@@ -94,12 +131,56 @@ class DirectoryConflict(ValueError):
     pass
 
 
+class _Users(dict[str, User]):
+    """Directory.users: a user put in or taken out, however it is done (a test may purge with
+    `del`), is a change in the log, and a user in it records its own changes there."""
+
+    def __init__(self, changes: ChangeLog) -> None:
+        super().__init__()
+        self.changes = changes
+
+    def __setitem__(self, user_id: str, user: User) -> None:
+        super().__setitem__(user_id, user)
+        user.__dict__["_changes"] = self.changes
+        self.changes.record(user_id)
+
+    def __delitem__(self, user_id: str) -> None:
+        super().__delitem__(user_id)
+        self.changes.record(user_id)
+
+    def pop(self, user_id: str, *default: Any) -> Any:
+        had = user_id in self
+        found = super().pop(user_id, *default)
+        if had:
+            self.changes.record(user_id)
+        return found
+
+    def popitem(self) -> tuple[str, User]:
+        user_id, user = super().popitem()
+        self.changes.record(user_id)
+        return user_id, user
+
+    def clear(self) -> None:
+        for user_id in list(self):
+            del self[user_id]
+
+    def setdefault(self, user_id: str, user: User) -> User:
+        if user_id not in self:
+            self[user_id] = user
+        return self[user_id]
+
+    def update(self, *others: Any, **more: User) -> None:
+        for user_id, user in dict(*others, **more).items():
+            self[user_id] = user
+
+
 class Directory:
     """Users and groups by object id. Deleted objects stay, marked, until hard-deleted
     (docs "Restore or remove a recently deleted user": 30 days in Deleted users)."""
 
     def __init__(self) -> None:
-        self.users: dict[str, User] = {}
+        self.changes = ChangeLog()
+        self.users: dict[str, User] = _Users(self.changes)
         self.groups: dict[str, Group] = {}
 
     # users

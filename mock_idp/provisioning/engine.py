@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..enterprise_apps import DEFAULT_ACCESS_ROLE_ID, EnterpriseApp
 from ..ids import new_guid
+from .delta import Delta, Observed, soft_deleted
 from .errors import (
     ESCROW_PROPORTION,
     QUARANTINE_EXCEPTION,
@@ -28,7 +29,7 @@ from .exports import CycleAborted, Exporter, Kind, Outcome, Plan
 from .logs import audit_entry, graph_time
 from .scim_client import ScimClient
 from .scoping import ScopeDecision, decide_scope
-from .source import SourceObject, SourceSnapshot, import_source
+from .source import SourceObject, import_source
 from .state import (
     CycleSummary,
     EscrowEntry,
@@ -61,6 +62,36 @@ class ConnectionResult:
 
 def _fingerprint(data: Any) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+@dataclass
+class Imported:
+    """A cycle's import: every user and group as the source has them, which users were read
+    again (None: all of them), and the delta the next cycle starts from if this one completes."""
+
+    users: dict[str, SourceObject]
+    groups: dict[str, SourceObject]
+    changed: set[str] | None
+    delta: Delta
+    # The groups the last cycle planned (an incremental cycle drops those it no longer plans).
+    groups_before: set[str] = field(default_factory=set)
+
+
+class _PlansOnDemand(dict[str, Plan]):
+    """The plans an incremental cycle evaluated; `get` plans any other user when asked (a group's
+    members), from the copy the import kept, which the memo recognises."""
+
+    def __init__(self, plans: dict[str, Plan], plan: Callable[[str], Plan | None]) -> None:
+        super().__init__(plans)
+        self._plan = plan
+
+    def get(self, source_id: str, default: Any = None) -> Any:
+        if source_id not in self:
+            plan = self._plan(source_id)
+            if plan is None:
+                return default
+            self[source_id] = plan
+        return self[source_id]
 
 
 class ProvisioningEngine:
@@ -240,6 +271,85 @@ class ProvisioningEngine:
             del memo[gone]
         return plans
 
+    def _basis(self, app: EnterpriseApp) -> str:
+        """What every user's plan reads besides the user: while it stays, an incremental cycle
+        evaluates only changed users; any change (mappings, scoping filters, scope, Default
+        Access rule, the app's roles, the hard-delete delay) and every user is evaluated again."""
+        roles = [(r.id, r.value, r.display_name) for r in app.app_roles]
+        text = repr((self._configuration, app.object_id, roles, self.settings.hard_delete_after))
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+    def _import(self, now: datetime) -> Imported:
+        """Call under the tenant's lock. An incremental cycle whose watermark carries a delta of
+        the same basis reads again only the users changed since it; otherwise every user."""
+        job, directory, app = self.job, self.tenant.directory, self.app
+        hard_delete_after = self.settings.hard_delete_after
+        # Taken before reading: a change made after it is found by the next cycle.
+        sequence = directory.changes.mark()
+        observed = Observed.of(directory, app)
+        basis = self._basis(app)
+        last = job.watermark.delta if job.watermark is not None else None
+        if last is None or last.basis != basis or last.log_id != directory.changes.id:
+            snapshot = import_source(directory, app, now, hard_delete_after, cache=job.source_cache)
+            delta = Delta(
+                directory.changes.id,
+                sequence,
+                basis,
+                snapshot.users,
+                observed,
+                soft_deleted(directory),
+                set(),
+            )
+            return Imported(snapshot.users, snapshot.groups, None, delta)
+
+        def tracked(user_id: str) -> bool:
+            link = job.links.get(user_id)
+            return user_id in last.users or (link is not None and link.kind == "User")
+
+        changed = last.changed(directory, observed, now, hard_delete_after, tracked)
+        snapshot = import_source(
+            directory, app, now, hard_delete_after, cache=job.source_cache, only=changed
+        )
+        # Copies, so that a cycle that does not complete leaves the watermark's delta as it was.
+        users, deleted = dict(last.users), dict(last.soft_deleted)
+        for user_id in changed:
+            source = snapshot.users.get(user_id)
+            if source is None:
+                users.pop(user_id, None)
+            else:
+                users[user_id] = source
+            user = directory.users.get(user_id)
+            if user is not None and user.deleted_at is not None:
+                deleted[user_id] = user.deleted_at
+            else:
+                deleted.pop(user_id, None)
+        delta = Delta(directory.changes.id, sequence, basis, users, observed, deleted, set())
+        return Imported(users, snapshot.groups, changed, delta, set(last.groups))
+
+    def _changed_plans(self, imported: Imported, now: datetime) -> dict[str, Plan]:
+        """Plans of the changed users, and of users whose escrow retry or pending reference is
+        due or that provision on demand wrote to since the watermark."""
+        assert imported.changed is not None and self.job.watermark is not None
+        job, last = self.job, self.job.watermark.delta
+        assert last is not None
+        ids = set(imported.changed) | last.revisit
+        ids.update(
+            sid
+            for sid, escrow in job.escrows.items()
+            if escrow.kind == "User" and escrow.next_attempt <= now
+        )
+        ids.update(s for s in job.pending_references if self._reference_due(s, now))
+        plans = {}
+        for source_id in ids:
+            plan = self._plan("User", source_id, imported.users.get(source_id))
+            if plan is not None:
+                plans[source_id] = plan
+        memo = job.plan_inputs.setdefault("User", {})
+        for gone in imported.changed - imported.users.keys():
+            memo.pop(gone, None)
+        imported.changed = ids
+        return plans
+
     def _selected(self, plans: dict[str, Plan], initial: bool, now: datetime) -> list[Plan]:
         """Initial: everything. Incremental: what changed since the watermark, and escrows due."""
         if initial or self.job.watermark is None:
@@ -367,17 +477,18 @@ class ProvisioningEngine:
         )
         summary = CycleSummary(new_guid(), kind, now)
         with self.tenant.lock:
-            snapshot = import_source(
-                self.tenant.directory,
-                self.app,
-                now,
-                self.settings.hard_delete_after,
-                cache=job.source_cache,
-            )
+            imported = self._import(now)
         self._expire_escrows(now)
-        users = self._plans("User", snapshot.users)
-        groups = self._plans("Group", snapshot.groups) if job.groups.enabled else {}
-        work_users = self._selected(users, kind == "Initial", now)
+        users: dict[str, Plan]
+        if imported.changed is None:
+            users = evaluated = self._plans("User", imported.users)
+        else:
+            evaluated = self._changed_plans(imported, now)
+            users = _PlansOnDemand(
+                evaluated, lambda sid: self._plan("User", sid, imported.users.get(sid))
+            )
+        groups = self._plans("Group", imported.groups) if job.groups.enabled else {}
+        work_users = self._selected(evaluated, kind == "Initial", now)
         work_groups = self._selected(groups, kind == "Initial", now)
         summary.total = len(work_users) + len(work_groups)
         with self.state.lock:
@@ -435,7 +546,7 @@ class ProvisioningEngine:
                     abort,
                     False,
                 )
-        self._finish(summary, snapshot, users, groups, fingerprints, stop)
+        self._finish(summary, imported, evaluated, groups, fingerprints, stop)
         return summary
 
     def _reference_due(self, source_id: str, now: datetime) -> bool:
@@ -466,7 +577,7 @@ class ProvisioningEngine:
     def _finish(
         self,
         summary: CycleSummary,
-        snapshot: SourceSnapshot,
+        imported: Imported,
         users: dict[str, Plan],
         groups: dict[str, Plan],
         fingerprints: dict[str, str],
@@ -483,10 +594,28 @@ class ProvisioningEngine:
                 self._quarantine(QUARANTINE_EXCEPTION, stop.code, stop.reason, now)
             else:
                 previous = job.watermark.fingerprints if job.watermark else {}
-                kept = {
-                    sid: fingerprints.get(sid, previous.get(sid, "")) for sid in [*users, *groups]
-                }
-                job.watermark = Watermark(now, {k: v for k, v in kept.items() if v})
+                if imported.changed is None:
+                    kept = {
+                        sid: fingerprints.get(sid, previous.get(sid, ""))
+                        for sid in [*users, *groups]
+                    }
+                    imported.delta.groups = set(groups)
+                    job.watermark = Watermark(
+                        now, {k: v for k, v in kept.items() if v}, delta=imported.delta
+                    )
+                elif job.watermark is not None:  # (None: restarted meanwhile; that stands)
+                    # Users not evaluated keep theirs; the evaluated and every group as above.
+                    kept = dict(previous)
+                    for sid in imported.changed | imported.groups_before | groups.keys():
+                        planned = sid in users or sid in groups
+                        kept[sid] = fingerprints.get(sid, previous.get(sid, "")) if planned else ""
+                    imported.delta.groups = set(groups)
+                    # A delta cleared meanwhile (escrows or links cleared) stays cleared.
+                    job.watermark = Watermark(
+                        now,
+                        {k: v for k, v in kept.items() if v},
+                        delta=imported.delta if job.watermark.delta is not None else None,
+                    )
                 summary.state = "EntryLevelErrors" if summary.counts.get("failed") else "Succeeded"
                 job.successive_failures = 0
                 reason = self._threshold_reason()
@@ -644,6 +773,8 @@ class ProvisioningEngine:
             with self.state.lock:
                 if self.job.watermark is not None:
                     self.job.watermark.fingerprints[plan.source_id] = plan.fingerprint
+                    if self.job.watermark.delta is not None and plan.kind == "User":
+                        self.job.watermark.delta.revisit.add(plan.source_id)
 
         with self.state.run_lock(self.job.id), self.http_factory() as http:
             client = self._client(http, compliant=compliant)

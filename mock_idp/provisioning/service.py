@@ -318,6 +318,9 @@ class ProvisioningService:
             job.quarantine_mailed_reason = None
         if links:
             job.links.clear()
+        if job.watermark is not None:
+            # What the next incremental cycle skips was decided with what was just cleared.
+            job.watermark.delta = None
 
     # mappings
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -113,6 +114,7 @@ def import_source(
     now: datetime,
     hard_delete_after: timedelta,
     cache: SourceCache | None = None,
+    only: set[str] | None = None,
 ) -> SourceSnapshot:
     """Call under the tenant's lock: a copy the cycle can use after releasing it.
 
@@ -120,11 +122,16 @@ def import_source(
     §8: "DELETE … only on hard delete (30 days after soft delete or purge)"), as does a purged
     one, which is simply gone. With `cache`, a user whose properties, role assignments and the
     app's roles are as last time is not copied again (the copy is never changed by its readers).
+    With `only`, just those users are read (an incremental cycle's changed ones); groups all.
     """
     snapshot = SourceSnapshot(now)
-    index = AssignmentIndex(directory, app)
+    index = AssignmentIndex(directory, app, only)
     roles = hash(tuple((r.id, r.value, r.display_name) for r in app.app_roles))
-    for user in directory.users.values():
+    if only is None:
+        users: Iterable[User] = directory.users.values()
+    else:
+        users = [user for i in only if (user := directory.users.get(i)) is not None]
+    for user in users:
         if user.deleted_at is not None and now - user.deleted_at >= hard_delete_after:
             continue
         if cache is None:
@@ -139,8 +146,8 @@ def import_source(
             cache[user.id] = (user.version, role_ids, roles, copied)
             snapshot.users[user.id] = copied
     if cache is not None:
-        for gone in cache.keys() - snapshot.users.keys():
-            del cache[gone]
+        for gone in (cache.keys() if only is None else only) - snapshot.users.keys():
+            cache.pop(gone, None)
     for group in directory.groups.values():
         if group.deleted_at is None:
             snapshot.groups[group.id] = _group(directory, app, group)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
+from .delta import Delta
 from .mappings import ObjectMapping
 from .scim_requests import SCIM_COMPLIANCE_FLAG
 from .scoping import DefaultAccessRule, ScopeDecision
@@ -159,10 +160,12 @@ class Quarantine:
 
 @dataclass
 class Watermark:
-    """Where the next incremental cycle starts: when, and each object's state as then seen."""
+    """Where the next incremental cycle starts: when, each object's state as then seen, and the
+    directory's change number then (None: the next cycle evaluates every user)."""
 
     taken_at: datetime
     fingerprints: dict[str, str] = field(default_factory=dict)
+    delta: Delta | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
