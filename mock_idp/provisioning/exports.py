@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..enterprise_apps import EnterpriseApp
@@ -101,6 +102,10 @@ class Exporter:
         self.tenant = tenant
         self.job = job
         self.clock = tenant.clock
+        # What the mappings give every object, worked out once: one engine (and its exporter)
+        # runs one cycle, as ProvisioningEngine._configuration assumes.
+        self._flowing: dict[Kind, list[AttributeMapping]] = {}
+        self._imported: dict[Kind, list[str]] = {}
 
     @property
     def app(self) -> EnterpriseApp:
@@ -135,9 +140,11 @@ class Exporter:
         """Target values of the non-reference mappings that flow in this export."""
         values: dict[str, Any] = {}
         now = self.clock.now()
-        for mapping in self.mapping(kind).mappings:
-            if mapping.is_reference:
-                continue
+        flowing = self._flowing.get(kind)
+        if flowing is None:
+            flowing = [m for m in self.mapping(kind).mappings if not m.is_reference]
+            self._flowing[kind] = flowing
+        for mapping in flowing:
             flows, value = evaluate_mapping(mapping, attributes, on_create=on_create, now=now)
             if flows:
                 values[mapping.target] = value
@@ -160,7 +167,7 @@ class Exporter:
         mapping = self.job.users.mapping_for("active")
         return mapping.target if mapping else "active"
 
-    @property
+    @cached_property
     def _manager_mapping(self) -> AttributeMapping | None:
         return next(
             (m for m in self.job.users.mappings if m.is_reference and m.source == "manager"), None
@@ -242,17 +249,17 @@ class Exporter:
 
     def _import_steps(self, log: ObjectLog, plan: Plan) -> None:
         assert plan.source is not None and plan.decision is not None
-        source_attributes = self.mapping(plan.kind).source_attributes()
+        names = self._imported.get(plan.kind)
+        if names is None:
+            source_attributes = self.mapping(plan.kind).source_attributes()
+            names = [n for n in ["objectId", *source_attributes] if n != "appRoleAssignments"]
+            self._imported[plan.kind] = names
         log.step(
             "import",
             "EntryImport",
             "success",
             f"Retrieved {plan.kind} '{plan.display}' from {ENTRA}",
-            {
-                name: plan.source.attributes.get(name)
-                for name in ["objectId", *source_attributes]
-                if name != "appRoleAssignments"
-            },
+            {name: plan.source.attributes.get(name) for name in names},
         )
         log.step(
             "scoping",

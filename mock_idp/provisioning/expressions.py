@@ -390,6 +390,8 @@ class EvaluationContext:
 
 def as_text(value: Value) -> str | None:
     """Entra's string form: booleans as True/False, numbers as digits, null stays null."""
+    if type(value) is str:  # most values: checked first, as read for every mapping
+        return value
     if value is None or isinstance(value, IgnoreFlow):
         return None
     if isinstance(value, bool):

@@ -23,6 +23,8 @@ def graph_time(moment: datetime) -> str:
 
 
 def _text(value: Any) -> str | None:
+    if type(value) is str:  # most values, rendered for every step and modified property
+        return value
     if value is None:
         return None
     if isinstance(value, bool):

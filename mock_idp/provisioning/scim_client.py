@@ -82,6 +82,16 @@ def retry_after_seconds(value: str | None, now: datetime) -> float | None:
         return None
 
 
+def _decode(response: WireResponse) -> tuple[Any, bool]:
+    """The body as JSON (None when empty) and whether it was JSON."""
+    if not response.content:
+        return None, True
+    try:
+        return response.json(), True
+    except ValueError:
+        return None, False
+
+
 class ScimClient:
     """One job's connection to its target. Thread-safe: workers of a cycle share it."""
 
@@ -114,10 +124,15 @@ class ScimClient:
         self.limiter = RateLimiter(settings.max_requests_per_second)
         self.token_cache = token_cache
         self._token_lock = threading.Lock()
+        self._base: tuple[str | None, str] = (None, "")
 
     @property
     def base_url(self) -> str:
-        return self.credentials.base_url
+        # Read for every request; the Tenant URL may be saved again while a cycle runs.
+        tenant_url = self.credentials.tenant_url
+        if self._base[0] != tenant_url or not self._base[0]:
+            self._base = (tenant_url, self.credentials.base_url)
+        return self._base[1]
 
     # authentication
 
@@ -184,14 +199,15 @@ class ScimClient:
         attempt: int = 1,
         waited: float = 0.0,
         error: str | None = None,
+        decoded: tuple[Any, bool] | None = None,
     ) -> None:
         answer: Any = None
-        if response is not None and response.content:
-            try:
-                answer = response.json()
-            except ValueError:
+        if response is not None:
+            answer, parsed = decoded or _decode(response)
+            if not parsed:
                 answer = response.text[:2000]
-        path = url[len(self.base_url) :] if url.startswith(self.base_url) else url
+        base_url = self.base_url
+        path = url[len(base_url) :] if url.startswith(base_url) else url
         self.record(
             TracedRequest(
                 job_id=self.job_id,
@@ -267,11 +283,21 @@ class ScimClient:
                     error=failure.code,
                 )
             else:
+                # Decoded once: the trace keeps the very answer the engine reads.
+                decoded = _decode(response)
                 self._trace(
-                    method, url, params, body, response, started, attempt=attempt, waited=waited
+                    method,
+                    url,
+                    params,
+                    body,
+                    response,
+                    started,
+                    attempt=attempt,
+                    waited=waited,
+                    decoded=decoded,
                 )
                 if response.status < 400:
-                    return ScimResponse(response.status, self._parse(response))
+                    return ScimResponse(response.status, self._parse(response, decoded))
                 failure = failure_for_response(
                     self.app_name,
                     TargetResponse(response.status, response.text),
@@ -295,15 +321,13 @@ class ScimClient:
             self.sleep(wait)
         return wait
 
-    def _parse(self, response: WireResponse) -> Any:
-        if not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError:
+    def _parse(self, response: WireResponse, decoded: tuple[Any, bool]) -> Any:
+        body, parsed = decoded
+        if not parsed:
             raise incompatible_response(
                 self.app_name, f"HTTP {response.status} with a body that is not JSON"
-            ) from None
+            )
+        return body
 
     # the SCIM calls Entra makes
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -43,6 +44,7 @@ class TargetPath:
         return self.filter_key is not None
 
 
+@lru_cache(maxsize=4096)  # a few paths per job, parsed for every attribute of every object
 def parse_path(text: str) -> TargetPath:
     schema: str | None = None
     rest = text
