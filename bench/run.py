@@ -116,8 +116,9 @@ def bench_startup(runs: int = 5) -> list[Figure]:
 
 
 def bench_browser(runs: int = 15) -> list[Figure]:
-    """5. Median IdP-initiated sign-in scenario in Chromium (fresh context, My Apps, tile, SP),
-    beside a fresh context loading one page; and the whole BDD suite."""
+    """5. Median IdP-initiated sign-in scenario in Chromium as the BDD suite runs it (a new page
+    in the session's cleared context: My Apps, Entra's sign-in form, the tile, the SP's page),
+    beside a new page loading one page; and the whole BDD suite."""
     from playwright.sync_api import sync_playwright
 
     from harness.demo_setup import set_up_ringcentral_tutorial
@@ -126,6 +127,7 @@ def bench_browser(runs: int = 15) -> list[Figure]:
 
     stack = Stack().start()
     scenario: list[float] = []
+    tile_only: list[float] = []
     bare: list[float] = []
     try:
         with stack.http_client() as client:
@@ -134,9 +136,10 @@ def bench_browser(runs: int = 15) -> list[Figure]:
             browser = playwright.chromium.launch(
                 executable_path=CHROMIUM, args=stack.chromium_args()
             )
+            context = browser.new_context()
+            context.new_page()  # as harness/pytest_plugin.py's entra_context
             for _ in range(runs + 1):
                 started = time.perf_counter()
-                context = browser.new_context()
                 page = context.new_page()
                 page.goto("https://myapps.microsoft.com/")
                 page.fill("input[name=loginfmt]", "B.Simon@contoso.com")
@@ -144,14 +147,18 @@ def bench_browser(runs: int = 15) -> list[Figure]:
                 page.fill("input[name=passwd]", DEMO_PASSWORD)
                 page.click("#idSIButton9")
                 page.click("#idBtn_Back")
+                signed_in = time.perf_counter()
                 page.click(".tile")
                 page.wait_for_url("https://sso.ringcentral.com/app")
-                context.close()
+                assert page.locator("#signed-in-user").text_content() == "b.simon@contoso.com"
+                page.close()
+                context.clear_cookies()
                 scenario.append(time.perf_counter() - started)
+                tile_only.append(time.perf_counter() - signed_in)
                 started = time.perf_counter()
-                context = browser.new_context()
-                context.new_page().goto("https://login.microsoftonline.com/healthz")
-                context.close()
+                page = context.new_page()
+                page.goto("https://login.microsoftonline.com/healthz")
+                page.close()
                 bare.append(time.perf_counter() - started)
             browser.close()
     finally:
@@ -174,10 +181,11 @@ def bench_browser(runs: int = 15) -> list[Figure]:
             "Browser sign-in scenario (median)",
             median_ms,
             "ms",
-            "fresh context + one page",
+            "new page + one page load",
             bare_ms,
             "<= 350 ms",
             median_ms <= 350,
+            f"of which the tile → Response → SP page {statistics.median(tile_only[1:]) * 1000:.0f} ms",
         ),
         Figure(
             "Whole BDD suite",
