@@ -127,7 +127,7 @@ def bench_browser(runs: int = 15) -> list[Figure]:
 
     stack = Stack().start()
     scenario: list[float] = []
-    tile_only: list[float] = []
+    signed_in: list[float] = []
     bare: list[float] = []
     try:
         with stack.http_client() as client:
@@ -138,23 +138,38 @@ def bench_browser(runs: int = 15) -> list[Figure]:
             )
             context = browser.new_context()
             context.new_page()  # as harness/pytest_plugin.py's entra_context
-            for _ in range(runs + 1):
-                started = time.perf_counter()
-                page = context.new_page()
+
+            def sign_in_on_entra(page: Any) -> None:
                 page.goto("https://myapps.microsoft.com/")
                 page.fill("input[name=loginfmt]", "B.Simon@contoso.com")
                 page.click("#idSIButton9")
                 page.fill("input[name=passwd]", DEMO_PASSWORD)
                 page.click("#idSIButton9")
                 page.click("#idBtn_Back")
-                signed_in = time.perf_counter()
+
+            def open_tile(page: Any) -> None:
                 page.click(".tile")
                 page.wait_for_url("https://sso.ringcentral.com/app")
                 assert page.locator("#signed-in-user").text_content() == "b.simon@contoso.com"
                 page.close()
-                context.clear_cookies()
+
+            for _ in range(runs + 1):
+                started = time.perf_counter()
+                page = context.new_page()
+                sign_in_on_entra(page)
+                open_tile(page)
                 scenario.append(time.perf_counter() - started)
-                tile_only.append(time.perf_counter() - signed_in)
+                # The same user already signed in at Entra (her Entra cookies kept, as
+                # Playwright's storage state keeps them): My Apps, the tile, the SP's page.
+                entra_cookies = context.cookies("https://login.microsoftonline.com/")
+                context.clear_cookies()
+                context.add_cookies(entra_cookies)  # type: ignore[arg-type]  # same keys
+                started = time.perf_counter()
+                page = context.new_page()
+                page.goto("https://myapps.microsoft.com/")
+                open_tile(page)
+                signed_in.append(time.perf_counter() - started)
+                context.clear_cookies()
                 started = time.perf_counter()
                 page = context.new_page()
                 page.goto("https://login.microsoftonline.com/healthz")
@@ -164,6 +179,7 @@ def bench_browser(runs: int = 15) -> list[Figure]:
     finally:
         stack.stop()
     median_ms = statistics.median(scenario[1:]) * 1000
+    signed_in_ms = statistics.median(signed_in[1:]) * 1000
     bare_ms = statistics.median(bare[1:]) * 1000
     started = time.perf_counter()
     suite = subprocess.run(
@@ -178,14 +194,24 @@ def bench_browser(runs: int = 15) -> list[Figure]:
     scenarios = int(count.group(1)) if count else 0
     return [
         Figure(
-            "Browser sign-in scenario (median)",
+            "Browser sign-in scenario with Entra's form (median)",
             median_ms,
             "ms",
             "new page + one page load",
             bare_ms,
             "<= 350 ms",
             median_ms <= 350,
-            f"of which the tile → Response → SP page {statistics.median(tile_only[1:]) * 1000:.0f} ms",
+            "My Apps, user name, password, Stay signed in, tile, SP page",
+        ),
+        Figure(
+            "Browser IdP-initiated sign-in, signed in at Entra (median)",
+            signed_in_ms,
+            "ms",
+            "new page + one page load",
+            bare_ms,
+            "<= 350 ms",
+            signed_in_ms <= 350,
+            "My Apps, tile, Response auto-posted, SP page (DESIGN.md's 'browser sign-in')",
         ),
         Figure(
             "Whole BDD suite",
