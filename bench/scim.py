@@ -88,23 +88,49 @@ def notes(result: dict[str, float]) -> str:
 def bench_scim(seconds: int = 8) -> list[Figure]:
     with tempfile.TemporaryDirectory() as directory, ExitStack() as servers:
         database = Path(directory) / "bench.sqlite3"
-        # scim2-server keeps its resources in process memory, so one worker process serves it
-        # (a second would hold other users); mock_scim's SQLite file is shared by both.
+        # Both servers alike: 2 gunicorn workers of one thread each (a request is CPU work under
+        # the GIL; a second thread of a worker holding the GIL would stall the other one's SQLite
+        # transaction, and with it every writer, at each call that releases it), 8 kept-alive
+        # connections per worker so that wrk's 16 cannot gather on one.
+        # scim2-server keeps its resources in process memory, one copy per worker: it is
+        # populated once before gunicorn forks (--preload), so both workers hold the users the
+        # filters look for. Each create lands in one worker's memory only, so the pair does not
+        # enforce userName uniqueness across workers; the bench's creates never collide, so
+        # every answer it gets is the one a single server would give.
+        workers, per_worker = 2, 8
         mock_port = servers.enter_context(
-            gunicorn("bench.scim_wsgi:mock_scim_app", 2, env={"BENCH_SCIM_DB": str(database)})
+            gunicorn(
+                "bench.scim_wsgi:mock_scim_app",
+                workers,
+                threads=1,
+                worker_connections=per_worker,
+                env={"BENCH_SCIM_DB": str(database)},
+            )
         )
-        peer_port = servers.enter_context(gunicorn("bench.scim_wsgi:scim2_server_app", 1))
+        peer_port = servers.enter_context(
+            gunicorn(
+                "bench.scim_wsgi:scim2_server_app",
+                workers,
+                threads=1,
+                worker_connections=per_worker,
+                env={"BENCH_SCIM_POPULATION": str(POPULATION)},
+                preload=True,
+            )
+        )
         mock = Server(
-            "mock_scim (SQLite, 2 workers)", f"http://127.0.0.1:{mock_port}{MOCK_SCIM_USERS}", 2
+            f"mock_scim (SQLite, {workers} workers)",
+            f"http://127.0.0.1:{mock_port}{MOCK_SCIM_USERS}",
+            workers,
         )
         peer = Server(
-            "scim2-server (memory, 1 worker)",
+            f"scim2-server (memory, {workers} workers)",
             f"http://127.0.0.1:{peer_port}{SCIM2_SERVER_USERS}",
-            1,
+            workers,
         )
+        populate(mock.users_url, POPULATION)
         for server in (mock, peer):
-            populate(server.users_url, POPULATION)
-            check_filter(server.users_url)
+            for _ in range(4):  # new connections each time: both workers answer some
+                check_filter(server.users_url)
             wrk(server.users_url, seconds=1, script="scim_create.lua", script_args=["warm", TOKEN])
         results = {server.name: measure(server, seconds) for server in (mock, peer)}
     ours, theirs = results[mock.name], results[peer.name]

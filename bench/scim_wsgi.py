@@ -3,6 +3,7 @@ generic RFC profile on SQLite (`mock_scim_app`) and scim2-server in memory (`sci
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,32 @@ def build_scim2_server() -> Any:
     )
 
 
+def populate_in_process(app: Any, users_path: str, count: int, prefix: str = "pop") -> None:
+    """`count` users `<prefix>-<n>@contoso.com` POSTed to the WSGI app itself, each checked to
+    be 201 (bench/scim.py's populate, without HTTP): run before gunicorn forks (--preload),
+    every worker of a server that keeps its resources in memory starts with the same users."""
+    from werkzeug.test import EnvironBuilder
+
+    from bench.scim import user
+
+    statuses: list[str] = []
+
+    def start_response(status: str, headers: Any, *_: Any) -> None:
+        statuses.append(status)
+
+    for n in range(count):
+        environ = EnvironBuilder(
+            path=users_path,
+            method="POST",
+            headers=[("Authorization", f"Bearer {TOKEN}")],
+            content_type="application/scim+json",
+            data=json.dumps(user(f"{prefix}-{n}")),
+        ).get_environ()
+        body = b"".join(app(environ, start_response))
+        if not statuses[-1].startswith("201"):
+            raise RuntimeError(f"{users_path}: {statuses[-1]} {body[:300]!r}")
+
+
 def __getattr__(name: str) -> Any:
     # gunicorn imports "bench.scim_wsgi:mock_scim_app" in each worker; build it only then.
     if name == "mock_scim_app":
@@ -71,5 +98,9 @@ def __getattr__(name: str) -> Any:
     if name == "vendor_scim_app":
         return build_vendor_scim(os.environ["BENCH_SCIM_VENDOR"], Path(os.environ["BENCH_SCIM_DB"]))
     if name == "scim2_server_app":
-        return build_scim2_server()
+        app = build_scim2_server()
+        populate_in_process(
+            app, SCIM2_SERVER_USERS, int(os.environ.get("BENCH_SCIM_POPULATION", 0))
+        )
+        return app
     raise AttributeError(name)

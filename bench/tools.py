@@ -60,16 +60,20 @@ def gunicorn(
     env: dict[str, str] | None = None,
     tls: tuple[Path, Path] | None = None,
     worker_connections: int | None = None,
+    preload: bool = False,
 ) -> Iterator[int]:
     """`app` ("module:callable") served by gunicorn's gthread workers on a free port, over TLS
     with `tls` (certificate, key). `worker_connections` caps each worker's open connections:
     kept-alive connections stay with the worker that accepted them, and without a cap one
     worker can take all of wrk's while the other idles (measured: 1,080/s against 1,930/s
-    for the IdP, from one run to the next)."""
+    for the IdP, from one run to the next). `preload` builds the app once in the master, so
+    every worker starts from the state it had when forked."""
     port = free_port()
     options = ["--certfile", str(tls[0]), "--keyfile", str(tls[1])] if tls else []
     if worker_connections is not None:
         options += ["--worker-connections", str(worker_connections)]
+    if preload:
+        options.append("--preload")
     server = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
