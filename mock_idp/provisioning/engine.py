@@ -434,17 +434,22 @@ class ProvisioningEngine:
         fingerprints: dict[str, str],
         abort: threading.Event,
         counts_progress: bool,
+        local: Callable[[Plan], bool] | None = None,
     ) -> ProvisioningFailure | None:
-        """Bounded parallelism; one task per object, so never two writes to one object at once."""
+        """Bounded parallelism; one task per object, so never two writes to one object at once.
+        Tasks that `local` says send nothing run here, in order, without the pool's hand-offs."""
         stop: ProvisioningFailure | None = None
         plans = list(tasks)
         if not plans:
             return None
         with ThreadPoolExecutor(max_workers=max(1, self.settings.max_parallel_requests)) as pool:
-            futures = [pool.submit(work, plan) for plan in plans]
+            futures = [
+                None if local is not None and local(plan) else pool.submit(work, plan)
+                for plan in plans
+            ]
             for plan, future in zip(plans, futures, strict=True):
                 try:
-                    outcome = future.result()
+                    outcome = work(plan) if future is None else future.result()
                 except CycleAborted as aborted:
                     abort.set()
                     stop = stop or aborted.failure
@@ -520,6 +525,7 @@ class ProvisioningEngine:
                     fingerprints,
                     abort,
                     False,
+                    local=self.exports.settled_manager,
                 )
             if stop is None and job.groups.enabled:
                 self._set_phase("groups")

@@ -538,10 +538,16 @@ class Exporter:
 
     # --- references (second pass) -----------------------------------------------------------
 
-    def resolve_manager(
-        self, client: ScimClient, plan: Plan, cycle_id: str, on_demand: bool = False
-    ) -> Outcome | None:
-        """Manager is written once both users exist, as a plain string id (ENTRA-BEHAVIOUR §8)."""
+    def settled_manager(self, plan: Plan) -> bool:
+        """Whether resolving the manager of `plan` needs no request (most users of a cycle: the
+        engine then resolves them without its pool)."""
+        return not isinstance(self._manager_reference(plan), tuple)
+
+    def _manager_reference(
+        self, plan: Plan
+    ) -> Outcome | tuple[AttributeMapping, TargetLink, TargetLink | None] | None:
+        """The outcome when no request is needed, else what the request needs: the mapping, the
+        user's link and its manager's (None: the manager is to be removed)."""
         manager = self._manager_mapping
         link = self.job.links.get(plan.source_id)
         if manager is None or plan.source is None or link is None or plan.deprovision:
@@ -549,12 +555,24 @@ class Exporter:
         if plan.source.manager_id is None:
             if link.manager_target_id is None:
                 return Outcome(plan, "other", "unchanged", link=link, reference=True)
-            return self._remove_manager(client, plan, link, manager, cycle_id, on_demand)
+            return manager, link, None
         manager_link = self.job.links.get(plan.source.manager_id)
         if manager_link is None:
             return Outcome(plan, "other", "pending", manager_pending=True, reference=True)
         if link.manager_target_id == manager_link.target_id:
             return Outcome(plan, "other", "unchanged", link=link, reference=True)
+        return manager, link, manager_link
+
+    def resolve_manager(
+        self, client: ScimClient, plan: Plan, cycle_id: str, on_demand: bool = False
+    ) -> Outcome | None:
+        """Manager is written once both users exist, as a plain string id (ENTRA-BEHAVIOUR §8)."""
+        reference = self._manager_reference(plan)
+        if reference is None or isinstance(reference, Outcome):
+            return reference
+        manager, link, manager_link = reference
+        if manager_link is None:
+            return self._remove_manager(client, plan, link, manager, cycle_id, on_demand)
         log = self._log(plan, cycle_id, on_demand)
         log.target_id = link.target_id
         log.step(
