@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -27,6 +26,7 @@ from .errors import (
 )
 from .exports import CycleAborted, Exporter, Kind, Outcome, Plan
 from .logs import audit_entry, graph_time
+from .mappings import VOLATILE_CALL
 from .scim_client import ScimClient
 from .scoping import ScopeDecision, decide_scope
 from .source import SourceObject, import_source
@@ -46,8 +46,6 @@ if TYPE_CHECKING:
     from .wire import ScimHttp
 
 LOG = logging.getLogger(__name__)
-# Expressions whose value changes between evaluations (expressions.py): Now() and Guid().
-VOLATILE_CALL = re.compile(r"\b(now|guid)\s*\(", re.IGNORECASE)
 
 
 @dataclass
@@ -216,20 +214,24 @@ class ProvisioningEngine:
         attributes = dict(source.attributes)
         if deprovision:
             attributes["IsSoftDeleted"] = "True"
+        values: dict[str, Any] | None = None
         if fingerprint is None:
             members: list[str] = sorted(source.member_ids)
+            values = self.exports.desired(kind, attributes, on_create=False)
             fingerprint = _fingerprint(
                 {
                     "decision": decision.details(),
                     "deprovision": deprovision,
-                    "values": self.exports.desired(kind, attributes, on_create=False),
+                    "values": values,
                     "manager": source.manager_id,
                     "members": members,
                 }
             )
         if not hit or known is None or known[1] is not source:
             memo[source_id] = (configuration, source, inputs, decision, deprovision, fingerprint)
-        return Plan(kind, source_id, source, link, decision, deprovision, fingerprint, attributes)
+        return Plan(
+            kind, source_id, source, link, decision, deprovision, fingerprint, attributes, values
+        )
 
     @cached_property
     def _configuration(self) -> str:

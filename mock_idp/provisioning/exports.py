@@ -11,7 +11,7 @@ from ..enterprise_apps import EnterpriseApp
 from .errors import SCIM_MULTIPLE_ENTRIES, ProvisioningFailure
 from .expressions import is_true
 from .logs import ObjectLog
-from .mappings import AttributeMapping, ObjectMapping, evaluate_mapping
+from .mappings import VOLATILE_CALL, AttributeMapping, ObjectMapping, evaluate_mapping
 from .scim_client import Aborted, ScimClient
 from .scim_requests import (
     Change,
@@ -46,6 +46,8 @@ class Plan:
     deprovision: bool
     fingerprint: str
     attributes: dict[str, Any] = field(default_factory=dict)
+    # The update values (desired, not on create) the fingerprint was computed from this cycle.
+    values: dict[str, Any] | None = None
 
     @property
     def display(self) -> str:
@@ -105,6 +107,7 @@ class Exporter:
         # What the mappings give every object, worked out once: one engine (and its exporter)
         # runs one cycle, as ProvisioningEngine._configuration assumes.
         self._flowing: dict[Kind, list[AttributeMapping]] = {}
+        self._same_values: dict[tuple[Kind, bool], bool] = {}
         self._imported: dict[Kind, list[str]] = {}
 
     @property
@@ -140,15 +143,36 @@ class Exporter:
         """Target values of the non-reference mappings that flow in this export."""
         values: dict[str, Any] = {}
         now = self.clock.now()
-        flowing = self._flowing.get(kind)
-        if flowing is None:
-            flowing = [m for m in self.mapping(kind).mappings if not m.is_reference]
-            self._flowing[kind] = flowing
-        for mapping in flowing:
+        for mapping in self._flowing_mappings(kind):
             flows, value = evaluate_mapping(mapping, attributes, on_create=on_create, now=now)
             if flows:
                 values[mapping.target] = value
         return values
+
+    def _flowing_mappings(self, kind: Kind) -> list[AttributeMapping]:
+        """The non-reference mappings: their values flow in an export."""
+        flowing = self._flowing.get(kind)
+        if flowing is None:
+            flowing = [m for m in self.mapping(kind).mappings if not m.is_reference]
+            self._flowing[kind] = flowing
+        return flowing
+
+    def planned(self, plan: Plan, on_create: bool) -> dict[str, Any]:
+        """desired() for the plan: the values its fingerprint was computed from when evaluating
+        again would give the same (no Now()/Guid(); on create, no creation-only mapping and no
+        default value either)."""
+        key = (plan.kind, on_create)
+        same = self._same_values.get(key)
+        if same is None:
+            same = not any(
+                (m.type == "Expression" and VOLATILE_CALL.search(m.source or ""))
+                or (on_create and (m.apply != "Always" or m.default_value is not None))
+                for m in self._flowing_mappings(plan.kind)
+            )
+            self._same_values[key] = same
+        if same and plan.values is not None:
+            return dict(plan.values)
+        return self.desired(plan.kind, plan.attributes, on_create)
 
     def _changes(
         self, kind: Kind, desired: dict[str, Any], resource: dict[str, Any]
@@ -465,7 +489,7 @@ class Exporter:
             if resource is None:
                 action = "create"
                 return self._create(client, log, plan, "Users", pending)
-            desired = self.desired("User", plan.attributes, on_create=False)
+            desired = self.planned(plan, on_create=False)
             changes = self._changes("User", desired, resource)
             assert link is not None
             link = replace(link, disabled=False)
@@ -507,7 +531,7 @@ class Exporter:
                 f"Create is not a target object action of {self.app_name}",
                 "CreateNotEnabled",
             )
-        desired = self.desired(plan.kind, plan.attributes, on_create=True)
+        desired = self.planned(plan, on_create=True)
         missing = [m.target for m in mapping.matching()[:1] if m.target not in desired]
         if missing:
             failure = ProvisioningFailure(
@@ -695,9 +719,7 @@ class Exporter:
                 f"Retrieved '{plan.display}' from {self.app_name}",
                 {"id": link.target_id},
             )
-            changes = self._changes(
-                "Group", self.desired("Group", plan.attributes, False), resource
-            )
+            changes = self._changes("Group", self.planned(plan, on_create=False), resource)
             if not changes or "Update" not in self.job.groups.actions:
                 return self._skipped(
                     log,

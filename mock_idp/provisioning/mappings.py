@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -65,6 +66,8 @@ GROUP_SOURCE_ATTRIBUTES = (
     "IsSoftDeleted",
     "appRoleAssignments",
 )
+# Expressions whose value changes between evaluations (expressions.py): Now() and Guid().
+VOLATILE_CALL = re.compile(r"\b(now|guid)\s*\(", re.IGNORECASE)
 # Attributes whose values point at other objects: written in the reference pass.
 REFERENCE_SOURCES = {"manager", "members"}
 
