@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from .collector import collector_paused
 from .engine import ConnectionResult, ProvisioningEngine
 from .logs import audit_entry
 from .mappings import MappingError, ObjectMapping, object_mapping_from_data
@@ -351,7 +352,8 @@ class ProvisioningService:
         if not lock.acquire(blocking=False):
             return None
         try:
-            return self.engine(job).run_cycle()
+            with collector_paused():
+                return self.engine(job).run_cycle()
         finally:
             lock.release()
 
