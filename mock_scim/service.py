@@ -36,6 +36,7 @@ from scim2_models import (
 from gallery import ScimProfile
 from harness.clock import Clock, saml_instant
 
+from .dumping import dump_resource
 from .errors import MethodNotAllowedException
 from .filtering import (
     CompiledFilter,
@@ -427,7 +428,7 @@ class ScimService:
     def stored_form(self, schema: ResourceSchema, resource: Resource[Any]) -> dict[str, Any]:
         """What the store keeps: the attributes without `id` and `meta`, only those the vendor
         keeps (gallery `user_attributes` / `enterprise_attributes`)."""
-        data = resource.model_dump(scim_ctx=Context.DEFAULT)
+        data = dump_resource(resource)
         for name in ("id", "meta", "groups"):
             data.pop(name, None)
         if schema.kept is None:
