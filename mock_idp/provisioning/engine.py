@@ -8,8 +8,8 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -27,6 +27,7 @@ from .errors import (
 from .exports import CycleAborted, Exporter, Kind, Outcome, Plan
 from .logs import audit_entry, graph_time
 from .mappings import VOLATILE_CALL
+from .pool import in_order
 from .scim_client import ScimClient
 from .scoping import ScopeDecision, decide_scope
 from .source import SourceObject, import_source
@@ -37,6 +38,7 @@ from .state import (
     Progress,
     ProvisioningJob,
     Quarantine,
+    TargetLink,
     TracedRequest,
     Watermark,
 )
@@ -90,6 +92,39 @@ class _PlansOnDemand(dict[str, Plan]):
                 return default
             self[source_id] = plan
         return self[source_id]
+
+
+class _Planning:
+    """One kind's plans of a full walk, made one by one as they are iterated (a cycle sends the
+    first users' requests while it plans the rest); how many there will be is known first, from
+    what decides whether an object has a plan at all (its link, its roles, "Sync all")."""
+
+    def __init__(
+        self, engine: ProvisioningEngine, kind: Kind, objects: dict[str, SourceObject]
+    ) -> None:
+        self.engine, self.kind, self.objects = engine, kind, objects
+        job, link = engine.job, engine._link
+        self.ids = [
+            s
+            for s, source in objects.items()
+            if source.role_ids or job.sync_all or link(kind, s) is not None
+        ]
+        self.ids += [s for s, k in job.links.items() if k.kind == kind and s not in objects]
+        self.plans: dict[str, Plan] = {}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self) -> Iterator[Plan]:
+        engine, kind, objects, plans = self.engine, self.kind, self.objects, self.plans
+        for source_id in self.ids:
+            plan = engine._plan(kind, source_id, objects.get(source_id))
+            if plan is not None:  # (None: its link was dropped meanwhile, by a restart)
+                plans[source_id] = plan
+                yield plan
+        memo = engine.job.plan_inputs.setdefault(kind, {})
+        for gone in memo.keys() - objects.keys():
+            del memo[gone]
 
 
 class ProvisioningEngine:
@@ -183,13 +218,15 @@ class ProvisioningEngine:
     def _plan(
         self, kind: Kind, source_id: str, source: SourceObject | None, force: bool = False
     ) -> Plan | None:
-        link = self.job.links.get(source_id)
-        if link is not None and link.kind != kind:
-            link = None
+        link = self._link(kind, source_id)
         if source is None:
             if link is None:
                 return None
             return Plan(kind, source_id, None, link, None, True, "gone")
+        if not source.role_ids and not self.job.sync_all and link is None and not force:
+            # Docs: with "Sync only assigned users and groups" unassigned objects aren't imported
+            # (decide_scope's `assigned` is whether the object holds a role).
+            return None
         # Scope and fingerprint are pure functions of the object's source and the job's
         # configuration: an object whose inputs are those of the last cycle keeps its plan, so an
         # incremental cycle evaluates the mappings of the changed objects only.
@@ -208,9 +245,6 @@ class ProvisioningEngine:
         else:
             decision = self._decision(kind, source)
             deprovision = not decision.in_scope or source.soft_deleted
-        if not decision.assigned and not self.job.sync_all and link is None and not force:
-            # Docs: with "Sync only assigned users and groups" unassigned objects aren't imported.
-            return None
         attributes = dict(source.attributes)
         if deprovision:
             attributes["IsSoftDeleted"] = "True"
@@ -259,19 +293,15 @@ class ProvisioningEngine:
         )
         return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
+    def _link(self, kind: Kind, source_id: str) -> TargetLink | None:
+        link = self.job.links.get(source_id)
+        return link if link is not None and link.kind == kind else None
+
     def _plans(self, kind: Kind, objects: dict[str, SourceObject]) -> dict[str, Plan]:
-        ids = list(objects) + [
-            sid for sid, link in self.job.links.items() if link.kind == kind and sid not in objects
-        ]
-        plans = {}
-        for source_id in ids:
-            plan = self._plan(kind, source_id, objects.get(source_id))
-            if plan is not None:
-                plans[source_id] = plan
-        memo = self.job.plan_inputs.setdefault(kind, {})
-        for gone in memo.keys() - objects.keys():
-            del memo[gone]
-        return plans
+        planned = _Planning(self, kind, objects)
+        for _ in planned:
+            pass
+        return planned.plans
 
     def _basis(self, app: EnterpriseApp) -> str:
         """What every user's plan reads besides the user: while it stays, an incremental cycle
@@ -439,31 +469,30 @@ class ProvisioningEngine:
         local: Callable[[Plan], bool] | None = None,
     ) -> ProvisioningFailure | None:
         """Bounded parallelism; one task per object, so never two writes to one object at once.
-        Tasks that `local` says send nothing run here, in order, without the pool's hand-offs."""
+        Tasks go out as `tasks` yields them (a full walk plans while the first are sent);
+        outcomes are applied in the tasks' order. Tasks that `local` says send nothing run here,
+        in order, without the pool's hand-offs."""
         stop: ProvisioningFailure | None = None
-        plans = list(tasks)
-        if not plans:
-            return None
-        with ThreadPoolExecutor(max_workers=max(1, self.settings.max_parallel_requests)) as pool:
-            futures = [
-                None if local is not None and local(plan) else pool.submit(work, plan)
-                for plan in plans
-            ]
-            for plan, future in zip(plans, futures, strict=True):
-                try:
-                    outcome = work(plan) if future is None else future.result()
-                except CycleAborted as aborted:
+        workers = self.settings.max_parallel_requests
+        with closing(in_order(tasks, work, workers, local)) as results:
+            for plan, outcome, error in results:
+                if isinstance(error, CycleAborted):
                     abort.set()
-                    stop = stop or aborted.failure
+                    stop = stop or error.failure
                     continue
-                except Exception as error:  # a bug must not lose the rest of the cycle
-                    LOG.exception(
-                        "provisioning %s %s failed unexpectedly", plan.kind, plan.source_id
+                if isinstance(error, Exception):  # a bug must not lose the rest of the cycle
+                    LOG.error(
+                        "provisioning %s %s failed unexpectedly",
+                        plan.kind,
+                        plan.source_id,
+                        exc_info=error,
                     )
                     failure = ProvisioningFailure(
                         "InternalError", f"{type(error).__name__}: {error}"
                     )
                     outcome = Outcome(plan, "other", "failure", failure=failure, link=plan.link)
+                elif error is not None:
+                    raise error
                 if outcome is not None:
                     self._apply(outcome, summary, fingerprints)
                 if counts_progress:
@@ -487,17 +516,24 @@ class ProvisioningEngine:
             imported = self._import(now)
         self._expire_escrows(now)
         users: dict[str, Plan]
-        if imported.changed is None:
-            users = evaluated = self._plans("User", imported.users)
+        # An initial cycle exports every plan: its users are planned as the pool sends them.
+        planning: _Planning | None = None
+        work_users: list[Plan] = []
+        if kind == "Initial":
+            planning = _Planning(self, "User", imported.users)
+            users = evaluated = planning.plans
         else:
-            evaluated = self._changed_plans(imported, now)
-            users = _PlansOnDemand(
-                evaluated, lambda sid: self._plan("User", sid, imported.users.get(sid))
-            )
+            if imported.changed is None:
+                users = evaluated = self._plans("User", imported.users)
+            else:
+                evaluated = self._changed_plans(imported, now)
+                users = _PlansOnDemand(
+                    evaluated, lambda sid: self._plan("User", sid, imported.users.get(sid))
+                )
+            work_users = self._selected(evaluated, False, now)
         groups = self._plans("Group", imported.groups) if job.groups.enabled else {}
-        work_users = self._selected(evaluated, kind == "Initial", now)
         work_groups = self._selected(groups, kind == "Initial", now)
-        summary.total = len(work_users) + len(work_groups)
+        summary.total = len(work_users if planning is None else planning) + len(work_groups)
         with self.state.lock:
             job.progress = Progress(summary.cycle_id, kind, summary.total, 0, "users")
         fingerprints: dict[str, str] = {}
@@ -507,7 +543,7 @@ class ProvisioningEngine:
             client = self._client(http, abort=abort)
             cycle = summary.cycle_id
             stop = self._run(
-                work_users,
+                work_users if planning is None else planning,
                 lambda p: self.exports.process_user(client, p, cycle),
                 summary,
                 fingerprints,
@@ -516,7 +552,7 @@ class ProvisioningEngine:
             )
             if stop is None:
                 self._set_phase("references")
-                changed = {p.source_id for p in work_users}
+                changed = set(users) if planning is not None else {p.source_id for p in work_users}
                 pending = changed | {
                     s for s in job.pending_references if self._reference_due(s, now)
                 }
