@@ -233,12 +233,21 @@ class ProvisioningEngine:
         memo = self.job.plan_inputs.setdefault(kind, {})
         known = memo.get(source_id)
         configuration = self._configuration
-        if known is not None and known[0] == configuration and known[1] is source:
+        inputs: str | None
+        if known is None:
+            # Nothing to compare with: the digest waits until a later cycle compares (an initial
+            # cycle computes none).
+            inputs, hit = None, False
+        elif known[0] == configuration and known[1] is source:
             # The very copy the import kept because the user did not change (source.py).
             inputs, hit = known[2], True
         else:
             inputs = self._inputs(kind, source)
-            hit = known is not None and known[2] == inputs
+            # (A digest of another configuration never matches: it is part of the digest.)
+            before = known[2]
+            if before is None and known[0] == configuration:
+                before = self._inputs(kind, known[1])
+            hit = before == inputs
         fingerprint: str | None = None
         if known is not None and hit:
             _, _, _, decision, deprovision, fingerprint = known

@@ -242,11 +242,12 @@ class ProvisioningJob:
     steady_state_last: datetime | None = None
     oauth_token: tuple[str, datetime] | None = None
     # Caches (any entry may be dropped): per kind and object, the configuration digest, the source
-    # copy and the digest of what its plan was computed from, and the plan's scope decision,
-    # deprovision flag and fingerprint, so an incremental cycle recomputes only objects whose
-    # inputs changed; and per user, what the import copied last time (source.SourceCache).
-    plan_inputs: dict[str, dict[str, tuple[str, Any, str, ScopeDecision, bool, str]]] = field(
-        default_factory=dict, repr=False, compare=False
+    # copy and the digest of what its plan was computed from (None: not computed yet, see
+    # ProvisioningEngine._plan), and the plan's scope decision, deprovision flag and fingerprint,
+    # so an incremental cycle recomputes only objects whose inputs changed; and per user, what
+    # the import copied last time (source.SourceCache).
+    plan_inputs: dict[str, dict[str, tuple[str, Any, str | None, ScopeDecision, bool, str]]] = (
+        field(default_factory=dict, repr=False, compare=False)
     )
     source_cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
