@@ -89,3 +89,49 @@ def test_a_cycle_runs_with_the_collector_paused_and_resumes_it() -> None:
         target.close()
     assert seen == [False, False], "GET and POST sent with the collector paused"
     assert gc.isenabled()
+
+
+def test_what_the_cycle_kept_goes_to_the_oldest_generation_without_a_young_collection() -> None:
+    import weakref
+
+    class Node:
+        def __init__(self) -> None:
+            self.me = self  # a reference cycle: only the cyclic collector frees it
+
+    gc.enable()
+    gc.collect()
+    collections: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        with collector_paused():
+            kept = [{"n": [n]} for n in range(20_000)]
+            garbage = weakref.ref(Node())
+        after = [[n] for n in range(10)]  # the first allocations after resuming
+        young = gc.get_count()[0] - len(after)
+    finally:
+        gc.callbacks.remove(count)
+    assert collections == [], "no collection walked what the cycle kept"
+    assert young < 100
+    assert any(o is kept[-1] for o in gc.get_objects(generation=2))
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert garbage() is not None, "cyclic garbage waits for the next full collection"
+    gc.collect()
+    assert garbage() is None
+
+
+def test_objects_frozen_elsewhere_stay_frozen() -> None:
+    gc.enable()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collector_paused():
+            pass
+        assert gc.get_freeze_count() == frozen
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()

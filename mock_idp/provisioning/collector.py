@@ -5,7 +5,11 @@
 # walks all of it: a 10,000-user initial cycle paid 9 full collections, 1.4 s of CPU, beside
 # ~2 s of the engine's own work (measured in-process with the target answered in memory).
 # Reference counting still frees everything else at once; the collector resumes when the last
-# running cycle ends and then collects whatever cyclic garbage is left.
+# running cycle ends. What the cycles allocated is then moved straight to the oldest generation
+# (gc.freeze, gc.unfreeze) instead of being walked by a young collection at the next allocation:
+# it is nearly all kept (logs, trace, links, the watermark), so that walk (0.17 s for 10,000
+# users, ~36 tracked containers each) and the middle generation's after it found almost nothing;
+# the little cyclic garbage a cycle leaves is collected by the next full collection instead.
 
 from __future__ import annotations
 
@@ -35,6 +39,9 @@ class _Pause:
             with self.lock:
                 self.running -= 1
                 if self.running == 0 and self.resume:
+                    if gc.get_freeze_count() == 0:  # (nothing frozen for good elsewhere)
+                        gc.freeze()
+                        gc.unfreeze()
                     gc.enable()
 
 
