@@ -16,6 +16,7 @@ from mock_idp.provisioning.mappings import (
     attribute_mapping_json,
     evaluate_mapping,
     object_mapping_from_data,
+    values_of,
 )
 from mock_idp.provisioning.scim_requests import (
     Change,
@@ -270,3 +271,45 @@ def test_a_single_replacement_keeps_its_path_with_the_flag() -> None:
     assert patch_request([Change("displayName", "X", add=False)], compliant=True)["Operations"] == [
         {"op": "replace", "path": "displayName", "value": "X"}
     ]
+
+
+def test_values_of_gives_what_evaluate_mapping_gives_for_every_kind_of_row() -> None:
+
+    now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    rows = [
+        AttributeMapping("userName", source="userPrincipalName"),
+        AttributeMapping("title", source="jobTitle"),  # empty: never flows
+        AttributeMapping("nickName", source="missing"),  # null
+        AttributeMapping("locale", source="missing", default_value="en-US"),  # on create only
+        AttributeMapping("externalId", source="mailNickname", apply="ObjectAddOnly"),
+        AttributeMapping("active", source="accountEnabled"),  # Boolean target
+        AttributeMapping("profileUrl", source="count"),  # a number, as text
+        AttributeMapping("preferredLanguage", source="languages"),  # first of a list
+        AttributeMapping("userType", source="noList"),  # empty list: null
+        AttributeMapping("roles", source="appRoleAssignments"),
+        AttributeMapping("timezone", type="Constant", source="Europe/Paris"),
+        AttributeMapping("displayName", type="Expression", source='Join(" ", [givenName], "X")'),
+        AttributeMapping("name.formatted", type="None"),
+    ]
+    attributes = {
+        "userPrincipalName": "ada@contoso.com",
+        "jobTitle": "",
+        "mailNickname": "ada",
+        "accountEnabled": "True",
+        "count": 7,
+        "languages": ["fr", "en"],
+        "noList": [],
+        "givenName": "Ada",
+        "appRoleAssignments": [{"id": "r", "value": "User", "displayName": "User"}],
+    }
+    for on_create in (True, False):
+        expected = {}
+        for row in rows:
+            flows, value = evaluate_mapping(row, attributes, on_create=on_create, now=now)
+            if flows:
+                expected[row.target] = value
+        got = values_of(rows, on_create)(attributes, now)
+        assert got == expected and list(got) == list(expected), on_create
+        assert type(got["active"]) is bool and got["profileUrl"] == "7"
+    assert "locale" in values_of(rows, True)(attributes, now)
+    assert "locale" not in values_of(rows, False)(attributes, now)

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -11,7 +13,7 @@ from ..enterprise_apps import EnterpriseApp
 from .errors import SCIM_MULTIPLE_ENTRIES, ProvisioningFailure
 from .expressions import is_true
 from .logs import ObjectLog
-from .mappings import VOLATILE_CALL, AttributeMapping, ObjectMapping, evaluate_mapping
+from .mappings import VOLATILE_CALL, AttributeMapping, ObjectMapping, evaluate_mapping, values_of
 from .scim_client import Aborted, ScimClient
 from .scim_requests import (
     Change,
@@ -109,6 +111,7 @@ class Exporter:
         self._flowing: dict[Kind, list[AttributeMapping]] = {}
         self._same_values: dict[tuple[Kind, bool], bool] = {}
         self._imported: dict[Kind, list[str]] = {}
+        self._values: dict[tuple[Kind, bool], Callable[[dict[str, Any], datetime], Any]] = {}
 
     @property
     def app(self) -> EnterpriseApp:
@@ -141,13 +144,11 @@ class Exporter:
 
     def desired(self, kind: Kind, attributes: dict[str, Any], on_create: bool) -> dict[str, Any]:
         """Target values of the non-reference mappings that flow in this export."""
-        values: dict[str, Any] = {}
-        now = self.clock.now()
-        for mapping in self._flowing_mappings(kind):
-            flows, value = evaluate_mapping(mapping, attributes, on_create=on_create, now=now)
-            if flows:
-                values[mapping.target] = value
-        return values
+        evaluate = self._values.get((kind, on_create))
+        if evaluate is None:
+            evaluate = values_of(self._flowing_mappings(kind), on_create)
+            self._values[(kind, on_create)] = evaluate
+        return evaluate(attributes, self.clock.now())
 
     def _flowing_mappings(self, kind: Kind) -> list[AttributeMapping]:
         """The non-reference mappings: their values flow in an export."""

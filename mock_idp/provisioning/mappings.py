@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -233,6 +233,42 @@ def evaluate_mapping(
     if value is None or value == [] or value == "":
         return False, None
     return True, _typed(mapping, value)
+
+
+def values_of(
+    mappings: Sequence[AttributeMapping], on_create: bool
+) -> Callable[[Mapping[str, Any], datetime], dict[str, Any]]:
+    """evaluate_mapping over `mappings`: target → value of each that flows, in their order.
+    Plain rows (Direct into a string, applied always, no default value that applies) read their
+    attribute straight away: most of an object's values, for every object of a cycle. The rows
+    are read now; the evaluator serves one export's worth of objects (one cycle)."""
+    rows: list[tuple[str, str, AttributeMapping | None]] = []
+    for m in mappings:
+        plain = (
+            m.type == "Direct"
+            and m.apply == "Always"
+            and m.target_kind == "String"
+            and m.target != "roles"
+            and (m.default_value is None or not on_create)
+        )
+        rows.append((m.target, m.source or "", None if plain else m))
+
+    def evaluate(attributes: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for target, source, general in rows:
+            if general is None:
+                value = attributes.get(source)
+                # As evaluate_mapping: null values never flow; strings as Entra writes them.
+                if value is None or value == [] or value == "":
+                    continue
+                values[target] = value if type(value) is str else as_text(value)
+                continue
+            flows, value = evaluate_mapping(general, attributes, on_create=on_create, now=now)
+            if flows:
+                values[target] = value
+        return values
+
+    return evaluate
 
 
 def _typed(mapping: AttributeMapping, value: Any) -> Any:
