@@ -24,7 +24,8 @@ from scim2_models.resources.resource import _extension_serializer
 
 # How a field is written: as its value, as `schemas`, or as an extension.
 _PLAIN, _SCHEMAS, _EXTENSION = 0, 1, 2
-_Plan = tuple[tuple[str, str, int], ...]
+# The fields (python name, alias, how), and for a resource the URNs of its extensions.
+_Plan = tuple[tuple[tuple[str, str, int], ...], tuple[str, ...] | None]
 # The attributes an extension's dump leaves out (resources/resource.py _extension_serializer).
 _RESOURCE_FIELDS = frozenset(Resource.model_fields)
 # The serializers scim2-models declares on resources and attributes, which this module replays.
@@ -70,7 +71,12 @@ def _build_plan(model: type[PydanticModel]) -> _Plan | None:
             kind = _SCHEMAS
         alias = field.serialization_alias or field.alias or name
         plan.append((name, alias, kind))
-    return tuple(plan)
+    extensions = (
+        tuple(scim_info.attribute_urns[name] for name in scim_info.extensions)
+        if issubclass(model, Resource)
+        else None
+    )
+    return tuple(plan), extensions
 
 
 def _plan(model: type[PydanticModel]) -> _Plan | None:
@@ -109,13 +115,14 @@ def _model(instance: PydanticModel) -> dict[str, Any]:
     plan = _plan(type(instance))
     if plan is None:
         raise _Fallback
+    fields, extension_urns = plan
     private = instance.__pydantic_private__
     if private and private.get("_unknown_attributes"):
         # Whether they are written back depends on the policy (_restore_unknown_attributes).
         raise _Fallback
     values = instance.__dict__
     serialized: dict[str, Any] = {}
-    for name, alias, kind in plan:
+    for name, alias, kind in fields:
         value = values.get(name)
         if value is None:  # exclude_none
             continue
@@ -145,13 +152,11 @@ def _model(instance: PydanticModel) -> dict[str, Any]:
             value = serialized[key] = [item for item in value if item != {}]
         if value == [] or value == {}:
             del serialized[key]
-    if isinstance(instance, Resource):
+    if extension_urns is not None:
         # resources/resource.py: `schemas` lists only the extensions the dump carries.
         schemas = serialized.get("schemas")
         if schemas is not None:
-            scim_info = type(instance).__scim_info__
-            for extension_field in scim_info.extensions:
-                urn = scim_info.attribute_urns[extension_field]
+            for urn in extension_urns:
                 if urn not in serialized and urn in schemas:
                     schemas.remove(urn)
     return serialized

@@ -68,7 +68,10 @@ def _plan(model: type[BaseModel]) -> _Plan:
         if isclass(root) and issubclass(root, BaseModel):
             if model.get_field_multiplicity(name) and "primary" in root.model_fields:
                 primary.append((name, scim_name))
-            children.append((name, _plan(root)))
+            child = _plan(root)
+            # A complex attribute with nothing to check in it (name, emails…) is not walked.
+            if child.read_only or child.required or child.primary or child.children:
+                children.append((name, child))
     plan = _Plan(tuple(read_only), tuple(required), tuple(primary), tuple(children))
     with _plans_lock:
         _plans[model] = plan
