@@ -1,4 +1,4 @@
-"""A tenant for the IdP benchmark, built identically in every gunicorn worker: one app, one
+"""A tenant for the IdP benchmark, built identically in every server worker: one app, one
 signed-in user, so each request is one IdP-initiated launch answered by a signed Response."""
 
 from __future__ import annotations

@@ -18,22 +18,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bench.readme import update_readme
-from bench.tools import BIN, ROOT, Figure, gunicorn, rsa_sign_rate, wrk
+from bench.tools import BIN, ROOT, Figure, granian, rsa_sign_rate, wrk
 
 
 def bench_idp(cores: int) -> list[Figure]:
-    """1. Signed Entra-shaped Responses/s over HTTP from gunicorn, beside openssl's RSA limit."""
+    """1. Signed Entra-shaped Responses/s over HTTP from granian, beside openssl's RSA limit."""
     limit = rsa_sign_rate(cores)
     from bench.idp_wsgi import COOKIE, LAUNCH_PATH
 
-    # A launch is CPU work under the GIL: one thread per worker, one worker per core, and four
-    # kept-alive connections each (two in wrk's flight per worker keep it busy without queueing).
-    per_worker = 4
-    with gunicorn(
-        "bench.idp_wsgi:application", cores, threads=1, worker_connections=per_worker
-    ) as port:
+    with granian("bench.idp_wsgi:application", cores) as port:
         url = f"http://127.0.0.1:{port}{LAUNCH_PATH}"
-        connections = per_worker * cores
+        connections = 4 * cores  # two in flight per worker keep it busy without queueing
         wrk(url, [f"Cookie: {COOKIE}"], seconds=2, connections=connections)  # warm up
         result = wrk(url, [f"Cookie: {COOKIE}"], seconds=10, connections=connections)
     notes = f"p50 {result['p50_ms']:.2f} ms, p99 {result['p99_ms']:.2f} ms"
@@ -41,7 +36,7 @@ def bench_idp(cores: int) -> list[Figure]:
         notes += f", {int(result['non_2xx'])} non-2xx"
     return [
         Figure(
-            "IdP signed Responses/s (gunicorn, HTTP)",
+            "IdP signed Responses/s (granian, HTTP)",
             result["rps"],
             "/s",
             f"openssl rsa2048 sign/s ({cores} cores)",

@@ -1,4 +1,4 @@
-"""3. SCIM target: creates/s and filter GETs/s of mock_scim on SQLite over HTTP (gunicorn, wrk),
+"""3. SCIM target: creates/s and filter GETs/s of mock_scim on SQLite over HTTP (granian, wrk),
 beside scim2-server served the same way in the same run."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from bench.scim_wsgi import MOCK_SCIM_USERS, SCIM2_SERVER_USERS, TOKEN
-from bench.tools import Figure, gunicorn, wrk
+from bench.tools import Figure, granian, wrk
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 POPULATION = 2_000  # users the filter queries look among, created before any measure
@@ -88,33 +88,21 @@ def notes(result: dict[str, float]) -> str:
 def bench_scim(seconds: int = 8) -> list[Figure]:
     with tempfile.TemporaryDirectory() as directory, ExitStack() as servers:
         database = Path(directory) / "bench.sqlite3"
-        # Both servers alike: 2 gunicorn workers of one thread each (a request is CPU work under
-        # the GIL; a second thread of a worker holding the GIL would stall the other one's SQLite
-        # transaction, and with it every writer, at each call that releases it), 8 kept-alive
-        # connections per worker so that wrk's 16 cannot gather on one.
-        # scim2-server keeps its resources in process memory, one copy per worker: it is
-        # populated once before gunicorn forks (--preload), so both workers hold the users the
-        # filters look for. Each create lands in one worker's memory only, so the pair does not
-        # enforce userName uniqueness across workers; the bench's creates never collide, so
-        # every answer it gets is the one a single server would give.
-        workers, per_worker = 2, 8
+        # Both servers alike: 2 granian workers (bench/tools.py), one Python thread each.
+        # scim2-server keeps its resources in process memory, one copy per worker: each worker
+        # is populated with the same users as it starts (bench/scim_wsgi.py), so both hold the
+        # users the filters look for. Each create lands in one worker's memory only, so the
+        # pair does not enforce userName uniqueness across workers; the bench's creates never
+        # collide, so every answer it gets is the one a single server would give.
+        workers = 2
         mock_port = servers.enter_context(
-            gunicorn(
-                "bench.scim_wsgi:mock_scim_app",
-                workers,
-                threads=1,
-                worker_connections=per_worker,
-                env={"BENCH_SCIM_DB": str(database)},
-            )
+            granian("bench.scim_wsgi:mock_scim_app", workers, env={"BENCH_SCIM_DB": str(database)})
         )
         peer_port = servers.enter_context(
-            gunicorn(
+            granian(
                 "bench.scim_wsgi:scim2_server_app",
                 workers,
-                threads=1,
-                worker_connections=per_worker,
                 env={"BENCH_SCIM_POPULATION": str(POPULATION)},
-                preload=True,
             )
         )
         mock = Server(

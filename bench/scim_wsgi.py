@@ -1,4 +1,4 @@
-"""The two SCIM servers the SCIM bench drives, as WSGI callables for gunicorn: mock_scim's
+"""The two SCIM servers the SCIM bench drives, as WSGI callables for the bench's WSGI server: mock_scim's
 generic RFC profile on SQLite (`mock_scim_app`) and scim2-server in memory (`scim2_server_app`)."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ SCIM2_SERVER_USERS = "/v2/Users"
 
 def build_mock_scim(database: Path) -> Any:
     """mock_scim with the strict RFC profile (gallery defaults) over a SQLite file, which every
-    gunicorn worker opens: the store is shared between processes as in production."""
+    server worker opens: the store is shared between processes as in production."""
     from gallery import parse_scim_profile
     from harness.clock import Clock
     from mock_scim.sqlite import SqliteStore
@@ -60,15 +60,25 @@ def build_scim2_server() -> Any:
         load_default_resource_types().values(),
         config=load_default_service_provider_config(),
     )
-    return BearerTokenApplication(
+    app = BearerTokenApplication(
         InMemoryStorage(), provider, ScimService(provider, secret="bench"), bearer_tokens=[TOKEN]
     )
+
+    def without_body_says_so(environ: dict[str, Any], start_response: Any) -> Any:
+        # scim2-server reads a request without Content-Length with wsgi.input.read(-1), which
+        # granian refuses (OverflowError); no Content-Length on a request means no body (RFC
+        # 9112 §6.3), so it is given as 0.
+        if not environ.get("CONTENT_LENGTH"):
+            environ["CONTENT_LENGTH"] = "0"
+        return app(environ, start_response)
+
+    return without_body_says_so
 
 
 def populate_in_process(app: Any, users_path: str, count: int, prefix: str = "pop") -> None:
     """`count` users `<prefix>-<n>@contoso.com` POSTed to the WSGI app itself, each checked to
-    be 201 (bench/scim.py's populate, without HTTP): run before gunicorn forks (--preload),
-    every worker of a server that keeps its resources in memory starts with the same users."""
+    be 201 (bench/scim.py's populate, without HTTP): run as each worker starts, so every worker
+    of a server that keeps its resources in memory holds the same users."""
     from werkzeug.test import EnvironBuilder
 
     from bench.scim import user
@@ -92,7 +102,7 @@ def populate_in_process(app: Any, users_path: str, count: int, prefix: str = "po
 
 
 def __getattr__(name: str) -> Any:
-    # gunicorn imports "bench.scim_wsgi:mock_scim_app" in each worker; build it only then.
+    # The server imports "bench.scim_wsgi:mock_scim_app" in each worker; build it only then.
     if name == "mock_scim_app":
         return build_mock_scim(Path(os.environ["BENCH_SCIM_DB"]))
     if name == "vendor_scim_app":
