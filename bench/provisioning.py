@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bench.scim_wsgi import TOKEN
-from bench.tools import Figure, gunicorn
+from bench.tools import Figure, granian
 
 if TYPE_CHECKING:
     from mock_idp.provisioning.wire import ScimHttp
@@ -135,7 +135,7 @@ def bench_provisioning(users: int = 10_000, changes: int = 100) -> list[Figure]:
         ca = TestCertificateAuthority([profile.host], Path(directory) / "ca")
         database = Path(directory) / f"{VENDOR}.sqlite3"
         port = stack.enter_context(
-            gunicorn(
+            granian(
                 "bench.scim_wsgi:vendor_scim_app",
                 2,
                 env={"BENCH_SCIM_DB": str(database), "BENCH_SCIM_VENDOR": VENDOR},
