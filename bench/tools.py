@@ -1,4 +1,4 @@
-"""What every bench section shares: the Figure row, free ports, gunicorn and wrk."""
+"""What every bench section shares: the Figure row, free ports, granian and wrk."""
 
 from __future__ import annotations
 
@@ -101,38 +101,6 @@ def granian(
         app,
     ]
     with _served(f"granian {app}", command, port, env) as served:
-        yield served
-
-
-@contextmanager
-def gunicorn(
-    app: str,
-    workers: int,
-    threads: int = 4,
-    env: dict[str, str] | None = None,
-    tls: tuple[Path, Path] | None = None,
-) -> Iterator[int]:
-    """`app` ("module:callable") served by gunicorn's gthread workers on a free port, over TLS
-    with `tls` (certificate, key)."""
-    port = free_port()
-    command = [
-        str(BIN / "gunicorn"),
-        "-w",
-        str(workers),
-        "-k",
-        "gthread",
-        "--threads",
-        str(threads),
-        "-b",
-        f"127.0.0.1:{port}",
-        "--log-level",
-        "warning",
-        "--config",
-        "python:bench.gunicorn_conf",
-        *(["--certfile", str(tls[0]), "--keyfile", str(tls[1])] if tls else []),
-        app,
-    ]
-    with _served(f"gunicorn {app}", command, port, env) as served:
         yield served
 
 
