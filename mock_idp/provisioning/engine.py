@@ -9,7 +9,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -27,7 +26,7 @@ from .errors import (
 from .exports import CycleAborted, Exporter, Kind, Outcome, Plan
 from .logs import audit_entry, graph_time
 from .mappings import VOLATILE_CALL
-from .pool import in_order
+from .pool import apply_in_order
 from .scim_client import ScimClient
 from .scoping import ScopeDecision, decide_scope
 from .source import SourceObject, import_source
@@ -479,36 +478,36 @@ class ProvisioningEngine:
     ) -> ProvisioningFailure | None:
         """Bounded parallelism; one task per object, so never two writes to one object at once.
         Tasks go out as `tasks` yields them (a full walk plans while the first are sent);
-        outcomes are applied in the tasks' order. Tasks that `local` says send nothing run here,
-        in order, without the pool's hand-offs."""
+        outcomes are applied in the tasks' order, by the worker that finds them due. Tasks that
+        `local` says send nothing run in their turn, without a worker of their own."""
         stop: ProvisioningFailure | None = None
-        workers = self.settings.max_parallel_requests
-        with closing(in_order(tasks, work, workers, local)) as results:
-            for plan, outcome, error in results:
-                if isinstance(error, CycleAborted):
-                    abort.set()
-                    stop = stop or error.failure
-                    continue
-                if isinstance(error, Exception):  # a bug must not lose the rest of the cycle
-                    LOG.error(
-                        "provisioning %s %s failed unexpectedly",
-                        plan.kind,
-                        plan.source_id,
-                        exc_info=error,
-                    )
-                    failure = ProvisioningFailure(
-                        "InternalError", f"{type(error).__name__}: {error}"
-                    )
-                    outcome = Outcome(plan, "other", "failure", failure=failure, link=plan.link)
-                elif error is not None:
-                    raise error
-                if outcome is not None:
-                    self._apply(outcome, summary, fingerprints)
-                if counts_progress:
-                    with self.state.lock:
-                        summary.processed += 1
-                        if self.job.progress is not None:
-                            self.job.progress.processed = summary.processed
+
+        def apply(plan: Plan, outcome: Outcome | None, error: BaseException | None) -> None:
+            nonlocal stop
+            if isinstance(error, CycleAborted):
+                abort.set()
+                stop = stop or error.failure
+                return
+            if isinstance(error, Exception):  # a bug must not lose the rest of the cycle
+                LOG.error(
+                    "provisioning %s %s failed unexpectedly",
+                    plan.kind,
+                    plan.source_id,
+                    exc_info=error,
+                )
+                failure = ProvisioningFailure("InternalError", f"{type(error).__name__}: {error}")
+                outcome = Outcome(plan, "other", "failure", failure=failure, link=plan.link)
+            elif error is not None:
+                raise error
+            if outcome is not None:
+                self._apply(outcome, summary, fingerprints)
+            if counts_progress:
+                with self.state.lock:
+                    summary.processed += 1
+                    if self.job.progress is not None:
+                        self.job.progress.processed = summary.processed
+
+        apply_in_order(tasks, work, self.settings.max_parallel_requests, apply, local)
         return stop
 
     # --- a cycle -----------------------------------------------------------------------------
