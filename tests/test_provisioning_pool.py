@@ -1,30 +1,35 @@
-"""The cycle's pool: bounded workers, results in the tasks' order, tasks sent as they are made."""
+"""apply_in_order: workers that take, send and apply for themselves, in the tasks' order."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import closing
 
 import pytest
 
-from mock_idp.provisioning.pool import in_order
+from mock_idp.provisioning.pool import apply_in_order
 
 
-def test_results_come_back_in_the_tasks_order_whatever_finishes_first() -> None:
+def collect(
+    tasks: object, work: object, workers: int, local: object = None
+) -> list[tuple[int, int | None, BaseException | None]]:
+    applied: list[tuple[int, int | None, BaseException | None]] = []
+    apply_in_order(tasks, work, workers, lambda *a: applied.append(a), local)  # type: ignore[arg-type]
+    return applied
+
+
+def test_outcomes_are_applied_in_the_tasks_order_whatever_finishes_first() -> None:
     def work(n: int) -> int:
         time.sleep(0.002 * (5 - n % 5))  # later tasks finish first
         return n * n
 
-    results = list(in_order(range(20), work, 4))
-    assert [(task, result, error) for task, result, error in results] == [
-        (n, n * n, None) for n in range(20)
-    ]
+    assert collect(range(40), work, 4) == [(n, n * n, None) for n in range(40)]
 
 
-def test_at_most_the_given_number_of_workers_run_at_once() -> None:
-    running, most, lock = 0, 0, threading.Lock()
+def test_apply_never_runs_twice_at_once_and_workers_are_bounded() -> None:
+    running, most, applying, overlapped = 0, 0, 0, False
+    lock = threading.Lock()
 
     def work(n: int) -> int:
         nonlocal running, most
@@ -36,8 +41,17 @@ def test_at_most_the_given_number_of_workers_run_at_once() -> None:
             running -= 1
         return n
 
-    assert [r for _, r, _ in in_order(range(30), work, 3)] == list(range(30))
-    assert most == 3
+    def apply(task: int, result: int | None, error: BaseException | None) -> None:
+        nonlocal applying, overlapped
+        applying += 1
+        overlapped |= applying > 1
+        time.sleep(0.001)
+        applying -= 1
+
+    before = threading.active_count()
+    apply_in_order(range(30), work, 3, apply)
+    assert most == 3 and not overlapped
+    assert threading.active_count() == before, "the workers stopped"
 
 
 def test_a_task_is_sent_before_the_next_one_is_made() -> None:
@@ -45,7 +59,6 @@ def test_a_task_is_sent_before_the_next_one_is_made() -> None:
 
     def tasks() -> Iterator[int]:
         yield 1
-        # The first task is already with a worker while the second is being planned.
         assert sent.wait(5), "the first task waited for the whole stream"
         yield 2
 
@@ -53,66 +66,70 @@ def test_a_task_is_sent_before_the_next_one_is_made() -> None:
         sent.set()
         return n
 
-    assert [r for _, r, _ in in_order(tasks(), work, 2)] == [1, 2]
+    assert [r for _, r, _ in collect(tasks(), work, 2)] == [1, 2]
 
 
-def test_errors_are_handed_back_with_their_task_and_the_rest_still_runs() -> None:
+def test_errors_reach_apply_with_their_task_and_the_rest_still_runs() -> None:
     def work(n: int) -> int:
         if n == 2:
             raise ValueError("two")
         return n
 
-    results = list(in_order(range(4), work, 2))
-    assert [(t, r) for t, r, _ in results] == [(0, 0), (1, 1), (2, None), (3, 3)]
-    error = results[2][2]
-    assert isinstance(error, ValueError) and str(error) == "two"
+    applied = collect(range(5), work, 2)
+    assert [(t, r) for t, r, _ in applied] == [(0, 0), (1, 1), (2, None), (3, 3), (4, 4)]
+    assert isinstance(applied[2][2], ValueError)
 
 
-def test_local_tasks_run_on_the_calling_thread_after_every_earlier_result() -> None:
-    caller = threading.get_ident()
+def test_local_tasks_run_after_every_earlier_task_was_applied_without_a_worker() -> None:
     done: list[int] = []
-    threads: dict[int, int] = {}
 
     def work(n: int) -> int:
-        threads[n] = threading.get_ident()
-        if n % 2 == 0:
-            time.sleep(0.003)
-        else:  # a local task: every earlier task's result was handed back
+        if n % 2 == 1:
             assert done == list(range(n)), done
+        else:
+            time.sleep(0.003)
         return n
 
-    for task, _, error in in_order(range(8), work, 4, local=lambda n: n % 2 == 1):
-        assert error is None
-        done.append(task)
-    assert done == list(range(8))
-    assert all(threads[n] == caller for n in range(1, 8, 2))
-    assert all(threads[n] != caller for n in range(0, 8, 2))
+    apply_in_order(range(9), work, 4, lambda t, r, e: done.append(t), lambda n: n % 2 == 1)
+    assert done == list(range(9))
 
 
-def test_closing_early_waits_for_the_tasks_handed_to_workers() -> None:
-    finished: list[int] = []
+def test_only_local_tasks_start_no_thread() -> None:
+    callers: set[int] = set()
 
     def work(n: int) -> int:
-        time.sleep(0.005)
-        finished.append(n)
+        callers.add(threading.get_ident())
         return n
+
+    assert [t for t, _, _ in collect(range(5), work, 4, lambda n: True)] == list(range(5))
+    assert callers == {threading.get_ident()}
+
+
+def test_what_apply_raises_stops_the_later_tasks_and_is_raised() -> None:
+    applied: list[int] = []
+
+    def apply(task: int, result: int | None, error: BaseException | None) -> None:
+        if task == 3:
+            raise KeyError("three")
+        applied.append(task)
 
     before = threading.active_count()
-    with closing(in_order(range(6), work, 3)) as results:
-        task, _, _ = next(results)
-        assert task == 0
-    assert threading.active_count() == before, "the workers stopped"
-    assert sorted(finished) == sorted(set(finished)) and 0 in finished
+    with pytest.raises(KeyError, match="three"):
+        apply_in_order(range(50), lambda n: n, 3, apply)
+    assert applied == [0, 1, 2]
+    assert threading.active_count() == before
 
 
-def test_a_failing_task_stream_stops_the_workers() -> None:
+def test_a_failing_task_stream_stops_the_workers_after_the_tasks_taken() -> None:
     def tasks() -> Iterator[int]:
         yield 1
         raise RuntimeError("planning broke")
 
+    applied: list[int] = []
     before = threading.active_count()
     with pytest.raises(RuntimeError, match="planning broke"):
-        list(in_order(tasks(), lambda n: n, 2))
+        apply_in_order(tasks(), lambda n: n, 2, lambda t, r, e: applied.append(t))
+    assert applied == [1]
     assert threading.active_count() == before
 
 
