@@ -272,6 +272,19 @@ class Exporter:
         entry = log.summary("other", "skipped", self.clock.now(), skip_reason=code)
         return Outcome(plan, "other", "skipped", entry, link=link or plan.link)
 
+    def _linked_log(self, plan: Plan, target_id: str, cycle_id: str, on_demand: bool) -> ObjectLog:
+        """The log of a second-pass export (references, memberships) of an object the target
+        already holds: its import step names no attributes."""
+        log = self._log(plan, cycle_id, on_demand)
+        log.target_id = target_id
+        log.step(
+            "import",
+            "EntryImport",
+            "success",
+            f"Retrieved {plan.kind} '{plan.display}' from {ENTRA}",
+        )
+        return log
+
     def _import_steps(self, log: ObjectLog, plan: Plan) -> None:
         assert plan.source is not None and plan.decision is not None
         names = self._imported.get(plan.kind)
@@ -598,11 +611,7 @@ class Exporter:
         manager, link, manager_link = reference
         if manager_link is None:
             return self._remove_manager(client, plan, link, manager, cycle_id, on_demand)
-        log = self._log(plan, cycle_id, on_demand)
-        log.target_id = link.target_id
-        log.step(
-            "import", "EntryImport", "success", f"Retrieved User '{plan.display}' from {ENTRA}"
-        )
+        log = self._linked_log(plan, link.target_id, cycle_id, on_demand)
         log.step(
             "referenceResolution",
             "EntryReferenceResolve",
@@ -642,11 +651,7 @@ class Exporter:
         on_demand: bool,
     ) -> Outcome | None:
         """The manager was cleared in Entra: the target drops it (logged as manager → empty)."""
-        log = self._log(plan, cycle_id, on_demand)
-        log.target_id = link.target_id
-        log.step(
-            "import", "EntryImport", "success", f"Retrieved User '{plan.display}' from {ENTRA}"
-        )
+        log = self._linked_log(plan, link.target_id, cycle_id, on_demand)
         try:
             client.patch(
                 "Users", link.target_id, remove_attribute_request(manager.target, client.compliant)
@@ -777,11 +782,7 @@ class Exporter:
         removed = [] if only is not None else sorted(current - wanted)
         if not added and not removed:
             return None
-        log = self._log(plan, cycle_id, on_demand)
-        log.target_id = link.target_id
-        log.step(
-            "import", "EntryImport", "success", f"Retrieved Group '{plan.display}' from {ENTRA}"
-        )
+        log = self._linked_log(plan, link.target_id, cycle_id, on_demand)
         log.step(
             "processing",
             "EntrySynchronizationUpdate",
