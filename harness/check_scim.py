@@ -22,6 +22,7 @@ from .scim_conformance import Conformance
 from .scim_lifecycle import Lifecycle, LifecycleOptions
 from .scim_probe import USER_AGENT, ScimProbe
 from .scim_tenant import tenant_url
+from .tls import shared_client_context
 
 WIRES = {"default": (False,), "flag": (True,), "both": (False, True)}
 FLAG_SUFFIX = " (aadOptscim062020)"
@@ -78,8 +79,8 @@ def skipped(options: CheckScimOptions) -> dict[str, str]:
 
 def http_factory(timeout: float) -> Callable[[], httpx.Client]:
     """The engine's and the probe's HTTP client: one User-Agent (see scim_probe.USER_AGENT).
-    The engine opens a client per cycle; the TLS context (system CAs) is loaded once."""
-    context = httpx.create_ssl_context()
+    The engine opens a client per cycle; the TLS context (SSL_CERT_FILE or certifi's CAs) is loaded once."""
+    context = shared_client_context()  # the engine's workers connect concurrently
     return lambda: httpx.Client(headers={"User-Agent": USER_AGENT}, timeout=timeout, verify=context)
 
 

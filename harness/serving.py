@@ -59,7 +59,11 @@ class ServedApp:
         threads: int = 16,
     ) -> None:
         self.name = name
-        self.server = wsgi.Server((host, port), app, numthreads=threads, server_name=name)
+        # cheroot's default listen backlog is 5: two dozen simultaneous connections overflow it
+        # and the dropped ones stall in their TLS handshake for seconds (httpx's 5 s timeout).
+        self.server = wsgi.Server(
+            (host, port), app, numthreads=threads, server_name=name, request_queue_size=128
+        )
         if tls is not None:
             certificate, key = tls
             self.server.ssl_adapter = BuiltinSSLAdapter(str(certificate), str(key))

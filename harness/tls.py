@@ -4,15 +4,48 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import shutil
 import ssl
 import tempfile
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 
+import certifi
 import trustme
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+
+
+class SharedClientContext(ssl.SSLContext):
+    """A client TLS context that many threads' connections share, its ALPN list set once.
+
+    httpcore sets ALPN on the context before every connection (httpcore/_sync/connection.py).
+    CPython makes a connection's SSL object with the GIL released, and OpenSSL's SSL_new copies
+    the context's ALPN list while a set from another thread may be freeing it: the ClientHello
+    then carries a torn ALPN extension and the server refuses it (server: BAD_EXTENSION; client:
+    "tlsv1 alert decode error"), as a SCIM concurrency test once saw in CI. Two threads setting
+    while four handshake: 3 to 10 of 600 handshakes fail so; none with this class
+    (tests/test_tls_serving.py).
+    """
+
+    def set_alpn_protocols(self, alpn_protocols: Iterable[str]) -> None:
+        protocols = list(alpn_protocols)
+        if protocols != self.__dict__.get("alpn"):
+            super().set_alpn_protocols(protocols)
+            self.alpn = protocols
+
+
+def shared_client_context(cafile: str | None = None) -> SharedClientContext:
+    """Verifies certificates and host names against `cafile`, else SSL_CERT_FILE, else certifi's
+    bundle (as httpx's own default context does); speaks HTTP/1.1."""
+    context = SharedClientContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.load_verify_locations(
+        cafile=cafile or os.environ.get("SSL_CERT_FILE") or certifi.where()
+    )
+    context.set_alpn_protocols(["http/1.1"])
+    return context
 
 
 class TestCertificateAuthority:
@@ -49,7 +82,7 @@ class TestCertificateAuthority:
             shutil.rmtree(self.directory, ignore_errors=True)
 
     def client_context(self) -> ssl.SSLContext:
-        return ssl.create_default_context(cafile=str(self.ca_path))
+        return shared_client_context(str(self.ca_path))
 
     @cached_property
     def leaf_spki_sha256(self) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from harness.session import Harness
 from harness.tenant_admin import AppHandle
 from tests.test_admin_pages import CLOUD_APP_ADMIN, sign_in_as_admin
@@ -22,6 +24,9 @@ def genesys_saml_page(page: Any, harness: Harness) -> AppHandle:
 
 
 def claims_table(page: Any) -> dict[str, str]:
+    # A click that navigates returns once the new page commits, maybe before it is parsed;
+    # .all() does not wait, so wait for the table first (an empty read once failed in CI).
+    page.locator("#claims").wait_for()
     rows = page.locator("#claims tr").all()[1:]
     return {cells[0]: cells[2] for cells in (row.locator("td").all_text_contents() for row in rows)}
 
@@ -64,7 +69,10 @@ def test_claims_are_added_edited_and_refused_through_the_page(
     fill_claim(page, "Email", "Attribute", "user.mail")
     assert page.get_by_role("alert").text_content() == "A claim named 'Email' already exists."
     fill_claim(page, "Nickname", "Attribute", "user.favouritecolour")
-    assert "Unknown source attribute 'user.favouritecolour'" in page.locator("#error").inner_text()
+    # The page before already shows an #error: retry until the new one is read.
+    expect(page.locator("#error")).to_contain_text(
+        "Unknown source attribute 'user.favouritecolour'"
+    )
     # The API reads what the page saved.
     claims = harness.admin_center.saml(app)["attributesAndClaims"]["claims"]
     by_name = {c["name"]: c for c in claims}
@@ -82,6 +90,7 @@ def test_set_additional_urls_saves_the_sign_on_url_and_switches_to_sp_initiated(
     page = entra_page
     app = genesys_saml_page(page, harness)
     page.get_by_role("link", name="Edit Basic SAML Configuration").click()
+    page.get_by_text("Set additional URLs").wait_for()  # parsed: is_visible does not wait
     assert not page.get_by_label("Sign on URL").is_visible()  # behind Set additional URLs
     page.get_by_text("Set additional URLs").click()
     page.get_by_label("Sign on URL").fill("https://login.mypurecloud.com")

@@ -5,13 +5,15 @@ RingCentral's Directory Integration."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
-from test_admin_pages import CLOUD_APP_ADMIN, sign_in_as_admin
+from playwright.sync_api import expect
 
 from harness.session import Harness
 from harness.tenant_admin import AppHandle
+from tests.test_admin_pages import CLOUD_APP_ADMIN, sign_in_as_admin
 
 TENANT_URL = "https://platform.ringcentral.com/scim/v2"
 
@@ -53,7 +55,8 @@ def test_mode_test_connection_mapping_edit_on_demand_and_logs(
     page.get_by_role("button", name="Test Connection").click()
     assert "The supplied credentials are authorized" in page.locator("#notice").text_content()
     page.get_by_role("button", name="Save").click()
-    assert page.locator("#notice").text_content().startswith("Provisioning configuration saved.")
+    # The page before shows a notice too: retry until the saved page's is read.
+    expect(page.locator("#notice")).to_have_text(re.compile(r"^Provisioning configuration saved\."))
 
     # Mappings > the title row > Edit: an expression error names its position; then a good one.
     page.get_by_role("link", name="Synchronize Azure Active Directory Users to RingCentral").click()
@@ -84,7 +87,7 @@ def test_mode_test_connection_mapping_edit_on_demand_and_logs(
 
     # Provisioning logs: both on-demand entries; Download logs (JSON).
     page.get_by_role("link", name="Provisioning logs", exact=True).click()
-    assert page.locator("#provisioning-logs tr[data-status]").count() == 2
+    expect(page.locator("#provisioning-logs tr[data-status]")).to_have_count(2)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download logs (JSON)").click()
     saved = tmp_path / download.value.suggested_filename

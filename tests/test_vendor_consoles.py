@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
+from playwright.sync_api import expect
 
 from harness.people import Person, b_simon
 from harness.session import Harness
@@ -160,13 +162,15 @@ def test_ringcentral_refuses_what_is_not_metadata_and_sso_without_it(
     assert page.locator("#error").text_content() == "Choose the IdP metadata file first."
     page.get_by_label("IdP metadata file").set_input_files(not_metadata)
     page.get_by_role("button", name="Browse").click()
-    error = page.get_by_role("alert").text_content()
-    assert error.startswith("The metadata file was not accepted: the file is not XML")
+    # Each refusal replaces the page's alert: retry until the new page's is read.
+    expect(page.get_by_role("alert")).to_have_text(
+        re.compile(r"^The metadata file was not accepted: the file is not XML")
+    )
     # Enable SSO before Step 1 is refused in plain words; nothing changes.
     enable = page.get_by_role("region", name="Enable SSO")
     enable.get_by_label("Enable SSO Service").check()
     enable.get_by_role("button", name="Save").click()
-    assert page.get_by_role("alert").text_content() == (
+    expect(page.get_by_role("alert")).to_have_text(
         "Not saved: Enable SSO Service needs the identity provider set up first. Edit Step 1 first."
     )
     settings = harness.console("RingCentral").sso_settings("us")
@@ -262,12 +266,15 @@ def test_8x8_console_refuses_a_file_that_is_not_a_certificate_and_keeps_the_valu
     page.get_by_label("IDP Logout URL").fill("login.microsoftonline.com/common/wsfederation")
     page.get_by_label("Certificate", exact=True).set_input_files(metadata)
     page.get_by_role("button", name="Save").click()
+    # Retrying assertions: a list read does not wait for the page the click loads.
     error = page.get_by_role("alert")
-    assert error.get_by_role("listitem").all_text_contents() == [
-        "IDP Logout URL is not a URL (https://…).",
-        "Certificate is not a certificate file: upload the Certificate (Base64) or Certificate"
-        " (Raw) downloaded from Microsoft Entra ID.",
-    ]
+    expect(error.get_by_role("listitem")).to_have_text(
+        [
+            "IDP Logout URL is not a URL (https://…).",
+            "Certificate is not a certificate file: upload the Certificate (Base64) or Certificate"
+            " (Raw) downloaded from Microsoft Entra ID.",
+        ]
+    )
     certificate_field = page.get_by_label("Certificate", exact=True)
     assert certificate_field.get_attribute("aria-invalid") == "true"
     assert page.get_by_label("IDP Login URL").input_value() == set_up["loginUrl"]
@@ -276,7 +283,7 @@ def test_8x8_console_refuses_a_file_that_is_not_a_certificate_and_keeps_the_valu
     # Missing values are named by their labels.
     page.get_by_label("IDP Login URL").fill("")
     page.get_by_role("button", name="Save").click()
-    assert "IDP Login URL is required." in error.get_by_role("listitem").all_text_contents()
+    expect(error.get_by_role("listitem")).to_contain_text(["IDP Login URL is required."])
     assert harness.console("8x8").sso_settings("global")["sso_enabled"] is False
 
 
@@ -349,11 +356,13 @@ def test_genesys_cloud_refuses_a_bad_certificate_and_a_person_without_an_email(
     page.get_by_label("ADFS Certificate").set_input_files(not_a_certificate)
     page.get_by_label("ADFS Issuer URI").fill("https://sts.windows.net/contoso/")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_role("alert").get_by_role("listitem").all_text_contents() == [
-        "ADFS Certificate is not a certificate file: upload the Certificate (Base64) or "
-        "Certificate (Raw) downloaded from Microsoft Entra ID.",
-        "Target URI is required.",
-    ]
+    expect(page.get_by_role("alert").get_by_role("listitem")).to_have_text(
+        [
+            "ADFS Certificate is not a certificate file: upload the Certificate (Base64) or "
+            "Certificate (Raw) downloaded from Microsoft Entra ID.",
+            "Target URI is required.",
+        ]
+    )
     assert page.get_by_label("ADFS Issuer URI").input_value() == "https://sts.windows.net/contoso/"
     assert harness.console("Genesys Cloud for Azure").sso_settings("com")["idp"] is None
     # Add Person with a name that is not an email: the dialog stays open with what was typed.
