@@ -25,6 +25,7 @@ from mock_idp.sp_metadata import parse_sp_metadata
 from mock_idp.xml_signing import load_key
 
 from . import reports
+from .entra_pages import sign_in_on_entra
 from .hostmap import http_client
 from .http_browser import HttpBrowser, forms_of
 from .reports import CheckResult
@@ -205,11 +206,7 @@ class SpChecker:
             page.on("response", record)
             try:
                 page.goto(start)
-                page.fill("input[name=loginfmt]", self.options.user)
-                page.click("#idSIButton9")
-                page.fill("input[name=passwd]", self.options.password)
-                page.click("#idSIButton9")
-                page.click("#idBtn_Back")
+                sign_in_on_entra(page, self.options.user, self.options.password)
                 page.wait_for_load_state("load")
                 page.wait_for_timeout(300)
                 observed = f"{statuses[-1] if statuses else '?'} at {page.url}"

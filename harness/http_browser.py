@@ -26,7 +26,10 @@ def forms_of(response: httpx.Response) -> list[Form]:
         fields = {
             field.get("name", ""): field.get("value", "")
             for field in form.iter("input")
-            if field.get("name") and field.get("type", "text") != "submit"
+            # Disabled fields are not posted (HTML, "constructing the entry list").
+            if field.get("name")
+            and field.get("type", "text") != "submit"
+            and field.get("disabled") is None
         }
         action = urljoin(str(response.url), form.get("action") or str(response.url))
         found.append(Form(action, (form.get("method") or "GET").upper(), fields))

@@ -14,11 +14,13 @@ apt_install() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >&2
 }
 
-# Debian packages: xmlsec1 (pysaml2's signature backend), chromium (the real browser),
-# docker-compose (only to validate docker-compose.yml; no engine is needed for that).
+# Debian packages: xmlsec1 (pysaml2's signature backend), chromium and its headless shell (the
+# real browser; the suite runs the shell, as Playwright does for headless Chromium), docker-compose
+# (only to validate docker-compose.yml; no engine is needed for that).
 missing=""
 command -v xmlsec1 >/dev/null 2>&1 || missing="$missing xmlsec1"
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
+[ -x /usr/bin/chromium-headless-shell ] || missing="$missing chromium-headless-shell"
 command -v docker-compose >/dev/null 2>&1 || missing="$missing docker-compose"
 # shellcheck disable=SC2086
 [ -z "$missing" ] || apt_install $missing

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then, when
 
+from harness.entra_pages import click_on_entra, sign_in_on_entra
 from harness.session import Harness
 
 from .world import Scenario
-
-
-def sign_in_on_entra(page, upn: str, password: str, stay_signed_in: bool = False) -> None:  # type: ignore[no-untyped-def]
-    """Entra's own form: the selectors existing automation against Entra uses."""
-    page.fill("input[name=loginfmt]", upn)
-    page.click("#idSIButton9")
-    page.fill("input[name=passwd]", password)
-    page.click("#idSIButton9")
-    page.click("#idSIButton9" if stay_signed_in else "#idBtn_Back")
 
 
 @when(parsers.parse("{name} signs in to My Apps"))
@@ -29,8 +21,7 @@ def sign_in_to_my_apps(entra_page, scenario_state: Scenario, name: str) -> None:
 
 @when(parsers.parse("she selects the {app} tile"))
 def select_tile(entra_page, harness: Harness, scenario_state: Scenario, app: str) -> None:  # type: ignore[no-untyped-def]
-    tile = entra_page.locator(f".tile[data-app-id='{scenario_state.app(app).app_id}']")
-    tile.click()
+    click_on_entra(entra_page, f".tile[data-app-id='{scenario_state.app(app).app_id}']")
     entra_page.wait_for_load_state("load")
 
 

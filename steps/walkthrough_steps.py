@@ -6,11 +6,11 @@ from typing import Any
 
 from pytest_bdd import given, parsers, when
 
+from harness.entra_pages import sign_in_on_entra
 from harness.people import Person
 from harness.session import Harness
 from harness.tenant_admin import AppHandle
 
-from .browser_steps import sign_in_on_entra
 from .world import Scenario
 
 ADMIN = "admin@contoso.com"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.entra_pages import sign_in_on_entra
 from harness.session import Harness
 
 CLOUD_APP_ADMIN = "158c047a-c907-4556-b7ef-446551a6b5f7"
@@ -22,11 +23,7 @@ def sign_in_as_admin(page: Any, harness: Harness, roles: list[str]) -> None:
             json={"principalId": user["id"], "roleDefinitionId": role, "directoryScopeId": "/"},
         ).raise_for_status()
     page.goto("https://entra.microsoft.com/")
-    page.fill("input[name=loginfmt]", "admin@contoso.com")
-    page.click("#idSIButton9")
-    page.fill("input[name=passwd]", ADMIN_PASSWORD)
-    page.click("#idSIButton9")
-    page.click("#idBtn_Back")
+    sign_in_on_entra(page, "admin@contoso.com", ADMIN_PASSWORD)
     page.wait_for_url("https://entra.microsoft.com/**")
 
 

@@ -131,7 +131,9 @@ def test_objects_frozen_elsewhere_stay_frozen() -> None:
         frozen = gc.get_freeze_count()
         with collector_paused():
             pass
-        assert gc.get_freeze_count() == frozen
+        # Not unfrozen (that would leave 0); the count may fall a little as frozen objects that
+        # other threads (the served mocks) held are freed, which once failed an equality here.
+        assert gc.get_freeze_count() > frozen // 2 > 0
         assert gc.isenabled()
     finally:
         gc.unfreeze()

@@ -9,11 +9,11 @@ from typing import Any
 from lxml import etree
 from playwright.sync_api import expect
 
+from harness.entra_pages import sign_in_on_entra
 from harness.people import Person, b_simon
 from harness.session import Harness
 from harness.stack import DEMO_PASSWORD
 from harness.tenant_admin import AppHandle
-from steps.browser_steps import sign_in_on_entra
 
 EMAIL_CLAIM = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"
 MD = "urn:oasis:names:tc:SAML:2.0:metadata"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, abort, make_response, redirect, render_template, request
+from flask import Flask, abort, jsonify, make_response, redirect, render_template, request
 from lxml import etree
 from werkzeug.wrappers import Response
 
@@ -38,6 +38,10 @@ from . import flask_app
 
 SESSION_COOKIE = "ESTSAUTH"
 PERSISTENT_COOKIE = "ESTSAUTHPERSISTENT"
+UNKNOWN_USER_TEXT = "This username may be incorrect. Make sure you typed it correctly."
+WRONG_PASSWORD_TEXT = (
+    "Your account or password is incorrect. If you don't remember your password, reset it now."
+)
 
 
 def error_page(tenant: Tenant, error: AadstsError, status: int = 400) -> Response:
@@ -291,47 +295,58 @@ def create_login_app(tenant: Tenant) -> Flask:
         session = current_session(tenant)
         return finish(ctx, session) if session is not None else login_page(ctx)
 
-    @app.get(f"/{tid}/login")
-    def email_step() -> str:
+    def login_form(ctx: str, login: str, stage: str, error: AadstsError | None = None) -> str:
+        """Entra's sign-in page at its user-name or password step; an error under the field."""
         return render_template(
-            "email.html",
-            ctx=request.args.get("ctx", ""),
-            login="",
+            "login.html",
+            ctx=ctx,
+            login=login,
             action=f"/{tid}/login",
-            error=None,
+            stage=stage,
+            error=error,
+            error_text=(WRONG_PASSWORD_TEXT if stage == "password" else UNKNOWN_USER_TEXT),
+            unknown_user_text=UNKNOWN_USER_TEXT,
+        )
+
+    @app.get(f"/{tid}/login")
+    def username_step() -> str:
+        return login_form(request.args.get("ctx", ""), "", "username")
+
+    @app.post("/common/GetCredentialType")
+    def get_credential_type() -> Response:
+        """What the page's Next asks before showing the password pane: IfExistsResult 0 when
+        the account exists, 1 when not (aadinternals.com/post/desktopsso; msxfaq.de,
+        "GetCredentialType"); a password is the only credential here."""
+        body = request.get_json(silent=True)
+        username = str(body.get("username", "")) if isinstance(body, dict) else ""
+        exists = tenant.directory.find_by_upn(username.strip()) is not None
+        return jsonify(
+            {
+                "Username": username,
+                "Display": username,
+                "IfExistsResult": 0 if exists else 1,
+                "ThrottleStatus": 0,
+                "Credentials": {"PrefCredential": 1, "HasPassword": True},
+                "EstsProperties": {"DomainType": 3},
+            }
         )
 
     @app.post(f"/{tid}/login")
     def credentials_step() -> Response | str:
         ctx = request.form.get("ctx", "")
         login = request.form.get("loginfmt", "").strip()
-        action = f"/{tid}/login"
-        if "passwd" not in request.form:
+        if "passwd" not in request.form:  # the user-name step, posted without script
             if tenant.directory.find_by_upn(login) is None:
-                error = AadstsError.of(50034, upn=login, tenant_id=tid)
-                return render_template(
-                    "email.html",
-                    ctx=ctx,
-                    login=login,
-                    action=action,
-                    error=error,
-                    error_text="This username may be incorrect. Make sure you typed it correctly.",
+                return login_form(
+                    ctx, login, "username", AadstsError.of(50034, upn=login, tenant_id=tid)
                 )
-            return render_template("password.html", ctx=ctx, login=login, action=action, error=None)
+            return login_form(ctx, login, "password")
         try:
             user = authenticate(tenant, login, request.form.get("passwd", ""))
         except AadstsError as error:
             if error.code == 50057:
                 return error_page(tenant, error)
-            return render_template(
-                "password.html",
-                ctx=ctx,
-                login=login,
-                action=action,
-                error=error,
-                error_text="Your account or password is incorrect. If you don't remember your "
-                "password, reset it now.",
-            )
+            return login_form(ctx, login, "password", error)
         with tenant.lock:
             session_id = tenant.new_session(user.id)
         response = make_response(
