@@ -130,34 +130,42 @@ def bench_provisioning(users: int = 10_000, changes: int = 100) -> list[Figure]:
     assert profile is not None
     base = profile.base_url
     with tempfile.TemporaryDirectory() as directory, ExitStack() as stack:
-        # The vendor's SCIM endpoint in its own server processes (as in production and in
-        # docker-compose), over HTTPS at its tenant URL; the tenant's engine runs here.
         ca = TestCertificateAuthority([profile.host], Path(directory) / "ca")
-        database = Path(directory) / f"{VENDOR}.sqlite3"
-        port = stack.enter_context(
-            granian(
-                "bench.scim_wsgi:vendor_scim_app",
-                2,
-                env={"BENCH_SCIM_DB": str(database), "BENCH_SCIM_VENDOR": VENDOR},
-                tls=(ca.cert_path, ca.key_path),
-            )
-        )
-        store = SqliteStore(database)
-        stack.callback(store.close)
-        hosts = HostMap()
-        hosts.add([profile.host], port)
 
-        def http_factory() -> ScimHttp:
-            # As the stack builds it: the vendor's host routed to its local port, over TLS.
-            return KeepAliveHttp(route=hosts.route, ssl_context=ca.client_context())
-
-        with http_factory() as warm:  # a running service has its HTTP stack imported
-            warm.request(
-                "GET",
-                f"{base}/ServiceProviderConfig",
-                headers={"Authorization": f"Bearer {TOKEN}"},
-                timeout=30.0,
+        def serve_target(name: str) -> tuple[Callable[[], ScimHttp], SqliteStore]:
+            """The vendor's SCIM endpoint in its own server processes (as in production and in
+            docker-compose) on a new database, over HTTPS at its tenant URL; a client factory
+            that reaches it as the stack's does (the vendor's host routed to its local port)."""
+            database = Path(directory) / f"{name}.sqlite3"
+            port = stack.enter_context(
+                granian(
+                    "bench.scim_wsgi:vendor_scim_app",
+                    2,
+                    env={"BENCH_SCIM_DB": str(database), "BENCH_SCIM_VENDOR": VENDOR},
+                    tls=(ca.cert_path, ca.key_path),
+                )
             )
+            store = SqliteStore(database)
+            stack.callback(store.close)
+            hosts = HostMap()
+            hosts.add([profile.host], port)
+
+            def http_factory() -> ScimHttp:
+                return KeepAliveHttp(route=hosts.route, ssl_context=ca.client_context())
+
+            with http_factory() as warm:  # a running service has its HTTP stack imported
+                warm.request(
+                    "GET",
+                    f"{base}/ServiceProviderConfig",
+                    headers={"Authorization": f"Bearer {TOKEN}"},
+                    timeout=30.0,
+                )
+            return http_factory, store
+
+        # The engine's target and the replay's: each starts from a new, empty database (a
+        # replay into the engine's target once emptied found its files already grown).
+        http_factory, store = serve_target(VENDOR)
+        replay_factory, replay_store = serve_target(f"{VENDOR}-replay")
         tenant = Tenant(http_client_factory=http_factory)
         app = add_gallery_app(tenant, tenant.gallery[VENDOR].template_id, "RingCentral")
         role = app.app_roles[0].id
@@ -220,19 +228,20 @@ def bench_provisioning(users: int = 10_000, changes: int = 100) -> list[Figure]:
         tenant.clock.set(tenant.clock.now() + timedelta(minutes=41))
         incremental_s, incremental, incremental_counts = cycle()
 
-        # The same requests straight to the target, from an empty store.
+        # The same requests straight to the replay's target, from its empty database.
         names = created_ids(initial)
-        store.clear()
         gc.collect()
         process = time.process_time()
         target_initial_s, id_map, failed_initial = replay(
-            by_object(initial, names), http_factory, base, TOKEN, parallel, {}
+            by_object(initial, names), replay_factory, base, TOKEN, parallel, {}
         )
         cpu["replay initial"] = time.process_time() - process
+        if replay_store.count("User") != users:
+            raise RuntimeError(f"the replay left {replay_store.count('User')} users")
         gc.collect()
         process = time.process_time()
         target_incremental_s, _, failed_incremental = replay(
-            by_object(incremental, names), http_factory, base, TOKEN, parallel, id_map
+            by_object(incremental, names), replay_factory, base, TOKEN, parallel, id_map
         )
         cpu["replay incremental"] = time.process_time() - process
 

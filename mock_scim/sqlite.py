@@ -93,8 +93,16 @@ class SqliteStore(ScimStore):
         )
         connection = self._connection()
         # WAL: readers never block the writer nor it them (sqlite.org/wal.html); the mode is
-        # stored in the file, so every later connection has it.
-        connection.execute("PRAGMA journal_mode=WAL")
+        # stored in the file, so every later connection has it. Set under the writers' file
+        # lock: two processes opening a new file at once (a server's workers) made one fail
+        # with "database is locked", the busy handler not waiting for that change.
+        if self._lock_file is not None:
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX)
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+        finally:
+            if self._lock_file is not None:
+                fcntl.flock(self._lock_file, fcntl.LOCK_UN)
         with self._write() as writing:
             version = writing.execute("PRAGMA user_version").fetchone()[0]
             tables = writing.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]

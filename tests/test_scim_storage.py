@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from scim2_models import UniquenessException
@@ -60,3 +62,30 @@ def test_sqlite_refuses_a_file_of_another_layout(tmp_path: Path) -> None:
         connection.execute("CREATE TABLE resources (id TEXT)")
     with pytest.raises(RuntimeError, match="another layout"):
         SqliteStore(path)
+
+
+def _open_at_once(path: str, barrier: Any, failures: Any) -> None:
+    barrier.wait()
+    try:
+        SqliteStore(Path(path)).close()
+    except sqlite3.OperationalError:
+        failures.put(1)
+
+
+def test_sqlite_opened_new_by_several_processes_at_once(tmp_path: Path) -> None:
+    """A server's workers open the same new file together; each must get a working store
+    (changing the journal mode to WAL once failed one of them: "database is locked")."""
+    context = multiprocessing.get_context("fork")
+    failures = context.Queue()
+    for attempt in range(12):
+        barrier = context.Barrier(4)
+        path = str(tmp_path / f"scim-{attempt}.sqlite3")
+        workers = [
+            context.Process(target=_open_at_once, args=(path, barrier, failures)) for _ in range(4)
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=30)
+        assert [w.exitcode for w in workers] == [0, 0, 0, 0]
+    assert failures.empty()
