@@ -116,7 +116,25 @@ def replay(
     return elapsed, fresh, failures
 
 
-def bench_provisioning(users: int = 10_000, changes: int = 100) -> list[Figure]:
+@dataclass(frozen=True)
+class Measured:
+    """One cycle beside its replay."""
+
+    seconds: float
+    target_s: float
+    sent: int
+    failed: int
+    counts: dict[str, int]
+    engine_cpu: float
+    replay_cpu: float
+
+    @property
+    def overhead(self) -> float:
+        return self.seconds / self.target_s - 1 if self.target_s else float("nan")
+
+
+def measure(users: int, changes: int) -> tuple[Measured, Measured, int]:
+    """One run: the initial and the incremental cycle, each beside its replay; parallelism."""
     from gallery import gallery_app
     from harness.hostmap import HostMap
     from harness.tls import TestCertificateAuthority
@@ -245,52 +263,54 @@ def bench_provisioning(users: int = 10_000, changes: int = 100) -> list[Figure]:
         )
         cpu["replay incremental"] = time.process_time() - process
 
-    def figure(
-        label: str,
-        seconds: float,
-        target_s: float,
-        limit: float,
-        sent: int,
-        failed: int,
-        counts: dict[str, int],
-        engine_cpu: float,
-        replay_cpu: float,
-    ) -> Figure:
-        overhead = seconds / target_s - 1 if target_s else float("nan")
-        return Figure(
-            label,
-            seconds,
-            "s",
-            f"target alone, {sent:,} requests replayed ({parallel} parallel)",
-            target_s,
-            f"<= {limit:g} s, engine overhead <= 30%",
-            seconds <= limit and overhead <= 0.30 and not failed,
-            f"engine overhead {overhead:.0%}; client process CPU {engine_cpu:.2f} s in the cycle,"
-            f" {replay_cpu:.2f} s replaying; cycle counts {counts}"
-            + (f"; {failed} replayed answers differ" if failed else ""),
-        )
-
-    return [
-        figure(
-            f"Provisioning initial cycle, {users:,} users",
+    return (
+        Measured(
             initial_s,
             target_initial_s,
-            15,
             len(initial),
             failed_initial,
             initial_counts,
             cpu["initial"],
             cpu["replay initial"],
         ),
-        figure(
-            f"Provisioning incremental cycle, {changes} changes",
+        Measured(
             incremental_s,
             target_incremental_s,
-            1,
             len(incremental),
             failed_incremental,
             incremental_counts,
             cpu["incremental"],
             cpu["replay incremental"],
         ),
+        parallel,
+    )
+
+
+def bench_provisioning(users: int = 10_000, changes: int = 100, runs: int = 3) -> list[Figure]:
+    """`runs` whole runs (new tenant, new targets); each figure is the run of median engine
+    overhead, as one run's overhead swings by ±10 points (thread scheduling on 2 cores)."""
+    measured = [measure(users, changes) for _ in range(runs)]
+    parallel = measured[0][2]
+
+    def figure(label: str, limit: float, of_runs: list[Measured]) -> Figure:
+        ranked = sorted(of_runs, key=lambda m: m.overhead)
+        m = ranked[len(ranked) // 2]
+        spread = ", ".join(f"{r.overhead:.0%}" for r in of_runs)
+        return Figure(
+            label,
+            m.seconds,
+            "s",
+            f"target alone, {m.sent:,} requests replayed ({parallel} parallel)",
+            m.target_s,
+            f"<= {limit:g} s, engine overhead <= 30%",
+            m.seconds <= limit and m.overhead <= 0.30 and not any(r.failed for r in of_runs),
+            f"engine overhead {m.overhead:.0%} (median of {len(of_runs)} runs: {spread});"
+            f" client process CPU {m.engine_cpu:.2f} s in the cycle, {m.replay_cpu:.2f} s"
+            f" replaying; cycle counts {m.counts}"
+            + (f"; {m.failed} replayed answers differ" if m.failed else ""),
+        )
+
+    return [
+        figure(f"Provisioning initial cycle, {users:,} users", 15, [m[0] for m in measured]),
+        figure(f"Provisioning incremental cycle, {changes} changes", 1, [m[1] for m in measured]),
     ]
