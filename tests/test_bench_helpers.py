@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bench.provisioning import Measured, median_run_figure
 from bench.run import parse_sections
 from bench.tools import Figure, parse_wrk
 
@@ -107,3 +108,18 @@ def test_a_partial_run_replaces_its_sections_figures_and_keeps_the_others() -> N
     ]
     fresh = [{"name": "new scim", "section": "scim"}]
     assert [f["name"] for f in merge_figures(earlier, fresh)] == ["idp", "new scim"]
+
+
+def run(seconds: float, target_s: float, failed: int = 0) -> Measured:
+    return Measured(seconds, target_s, 200, failed, {"update": 100}, 0.07, 0.04)
+
+
+def test_provisioning_figure_is_the_run_of_median_overhead() -> None:
+    runs = [run(1.48, 1.0), run(1.2, 1.0), run(0.9, 1.0)]
+    figure = median_run_figure("incremental", 2, runs, 8)
+    assert (figure.value, figure.baseline, figure.met) == (1.2, 1.0, True)
+    assert "median of 3 runs: 48%, 20%, -10%" in figure.notes
+    # The median run over 30 % misses the target, and any run's differing replay fails it.
+    assert not median_run_figure("incremental", 2, [run(1.48, 1.0), run(1.31, 1.0)], 8).met
+    assert not median_run_figure("incremental", 2, [*runs[:2], run(0.9, 1.0, failed=1)], 8).met
+    assert not median_run_figure("incremental", 1.1, runs, 8).met  # 1.2 s over 1.1 s
