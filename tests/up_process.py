@@ -6,6 +6,7 @@ import json
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,4 +47,12 @@ def harness_up(state_dir: Path, *options: str) -> Iterator[tuple[dict[str, Any],
             yield info, client
     finally:
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=15) == 0
+        try:
+            code = process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGUSR1)  # its threads' stacks, to say where it hangs
+            time.sleep(1)
+            process.kill()
+            _, stacks = process.communicate()
+            raise AssertionError(f"no exit 15 s after Ctrl-C; its threads:\n{stacks}") from None
+        assert code == 0
