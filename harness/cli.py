@@ -35,13 +35,14 @@ def _parse_ports(text: str | None) -> dict[str, int]:
 
 def _wait_for_interrupt() -> None:
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # Ctrl-C handled explicitly: a process started by one that ignores SIGINT inherits the
+    # ignoring, and Python then installs no KeyboardInterrupt (a test's `up`, started from a
+    # pytest-xdist worker, once kept serving after Ctrl-C).
+    for stopping in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stopping, lambda *_: stop.set())
     # `kill -USR1 <pid>` prints every thread's stack to stderr: what a stuck server is doing.
     faulthandler.register(signal.SIGUSR1, all_threads=True)
-    try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
+    while not stop.wait(0.5):
         pass
 
 

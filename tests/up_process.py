@@ -37,6 +37,9 @@ def harness_up(state_dir: Path, *options: str) -> Iterator[tuple[dict[str, Any],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Started ignoring SIGINT, as from a pytest-xdist worker sometimes: Ctrl-C must still
+        # stop it (it did not, when `up` relied on Python's default KeyboardInterrupt).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     try:
         assert process.stdout is not None
