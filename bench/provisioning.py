@@ -3,7 +3,8 @@ an incremental cycle of 100 changes, each beside the same requests replayed stra
 
 # The baseline is what the target alone needs: the requests the engine sent (its trace) replayed
 # with the same HTTP client factory and the same parallelism, one object's requests in order, into
-# an emptied target. What is left of the engine's time is the engine's overhead.
+# a second target started alike on a new database. What is left of the engine's time is the
+# engine's overhead. Three whole runs; each figure is the run of median overhead.
 
 from __future__ import annotations
 
