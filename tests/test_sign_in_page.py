@@ -4,10 +4,12 @@ posted without script."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from playwright.sync_api import expect
 
+from harness.entra_pages import sign_in_on_entra
 from harness.http_browser import HttpBrowser, forms_of
 from harness.session import Harness
 from harness.stack import DEMO_PASSWORD
@@ -142,3 +144,22 @@ def test_without_script_the_user_name_and_password_steps_are_posted_one_by_one(
     assert set(form.fields) == {"ctx", "loginfmt", "passwd"}
     kmsi = browser.submit(form, passwd=DEMO_PASSWORD)
     assert "Stay signed in?" in kmsi.text
+
+
+def test_stay_signed_in_yes_keeps_a_persistent_session_cookie(
+    entra_page: Any, harness: Harness
+) -> None:
+    """The helper's Yes on "Stay signed in?": ESTSAUTHPERSISTENT for 90 days; No keeps none."""
+    new_user(harness)
+    page = entra_page
+    page.goto("https://myapps.microsoft.com/")
+    sign_in_on_entra(page, "B.Simon@contoso.com", DEMO_PASSWORD, stay_signed_in=True)
+    page.wait_for_url("https://myapps.microsoft.com/")
+    cookies = {c["name"]: c for c in page.context.cookies(LOGIN)}
+    assert cookies["ESTSAUTHPERSISTENT"]["expires"] > time.time() + 89 * 24 * 3600
+    page.context.clear_cookies()
+    page.goto("https://myapps.microsoft.com/")
+    sign_in_on_entra(page, "B.Simon@contoso.com", DEMO_PASSWORD)
+    page.wait_for_url("https://myapps.microsoft.com/")
+    assert "ESTSAUTHPERSISTENT" not in {c["name"] for c in page.context.cookies(LOGIN)}
+    assert "ESTSAUTH" in {c["name"] for c in page.context.cookies(LOGIN)}
