@@ -53,20 +53,6 @@ def wait_for(port: int, timeout: float = 20.0) -> None:
 
 
 @contextmanager
-def _served(name: str, command: list[str], port: int, env: dict[str, str] | None) -> Iterator[int]:
-    """A server process started with `command`, yielding `port` once something listens on it."""
-    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})})
-    try:
-        wait_for(port)
-        if server.poll() is not None:
-            raise RuntimeError(f"{name} exited with {server.returncode}")
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-@contextmanager
 def granian(
     app: str,
     workers: int,
@@ -100,8 +86,15 @@ def granian(
         *(["--ssl-certificate", str(tls[0]), "--ssl-keyfile", str(tls[1])] if tls else []),
         app,
     ]
-    with _served(f"granian {app}", command, port, env) as served:
-        yield served
+    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})})
+    try:
+        wait_for(port)
+        if server.poll() is not None:
+            raise RuntimeError(f"granian {app} exited with {server.returncode}")
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def rsa_sign_rate(cores: int) -> float:

@@ -11,8 +11,8 @@
 
 from __future__ import annotations
 
+import functools
 import math
-import threading
 from enum import Enum
 from typing import Any
 
@@ -37,11 +37,9 @@ class _Fallback(Exception):
     """A value this module does not write exactly as pydantic would: use model_dump."""
 
 
-_plans: dict[type[PydanticModel], _Plan | None] = {}
-_plans_lock = threading.Lock()
-
-
-def _build_plan(model: type[PydanticModel]) -> _Plan | None:
+@functools.cache
+def _plan(model: type[PydanticModel]) -> _Plan | None:
+    """The model's fields as this module writes them; None when it cannot (model_dump then)."""
     decorators = model.__pydantic_decorators__
     if (
         set(decorators.model_serializers) - _KNOWN_MODEL_SERIALIZERS
@@ -77,17 +75,6 @@ def _build_plan(model: type[PydanticModel]) -> _Plan | None:
         else None
     )
     return tuple(plan), extensions
-
-
-def _plan(model: type[PydanticModel]) -> _Plan | None:
-    try:
-        return _plans[model]
-    except KeyError:
-        pass
-    plan = _build_plan(model)
-    with _plans_lock:
-        _plans[model] = plan
-    return plan
 
 
 def _value(value: Any) -> Any:

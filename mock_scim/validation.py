@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import threading
 from dataclasses import dataclass
 from inspect import isclass
 from typing import Any
@@ -48,15 +47,8 @@ class _Plan:
     children: tuple[tuple[str, _Plan], ...]
 
 
-_plans: dict[type[BaseModel], _Plan] = {}
-_plans_lock = threading.Lock()
-
-
+@functools.cache
 def _plan(model: type[BaseModel]) -> _Plan:
-    with _plans_lock:
-        known = _plans.get(model)
-    if known is not None:
-        return known
     read_only, required, primary, children = [], [], [], []
     for name in model.model_fields:
         scim_name = model._scim_name(name)
@@ -72,10 +64,7 @@ def _plan(model: type[BaseModel]) -> _Plan:
             # A complex attribute with nothing to check in it (name, emails…) is not walked.
             if child.read_only or child.required or child.primary or child.children:
                 children.append((name, child))
-    plan = _Plan(tuple(read_only), tuple(required), tuple(primary), tuple(children))
-    with _plans_lock:
-        _plans[model] = plan
-    return plan
+    return _Plan(tuple(read_only), tuple(required), tuple(primary), tuple(children))
 
 
 def _enforce(instance: PydanticModel, plan: _Plan) -> None:

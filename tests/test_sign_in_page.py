@@ -11,18 +11,16 @@ from playwright.sync_api import expect
 
 from harness.entra_pages import sign_in_on_entra
 from harness.http_browser import HttpBrowser, forms_of
+from harness.people import b_simon
 from harness.session import Harness
 from harness.stack import DEMO_PASSWORD
 
 LOGIN = "https://login.microsoftonline.com"
 
 
-def new_user(harness: Harness, upn: str = "B.Simon@contoso.com", **properties: Any) -> str:
-    return str(
-        harness.admin.create_user(
-            DEMO_PASSWORD, userPrincipalName=upn, displayName="B.Simon", **properties
-        )["id"]
-    )
+def add_b_simon(harness: Harness, **properties: Any) -> None:
+    person = b_simon(DEMO_PASSWORD)
+    harness.admin.create_user(person.password, **{**person.properties, **properties})
 
 
 def requests_of(page: Any) -> list[str]:
@@ -35,7 +33,7 @@ def requests_of(page: Any) -> list[str]:
 def test_next_shows_the_password_pane_in_place_then_sign_in_posts_both(
     entra_page: Any, harness: Harness
 ) -> None:
-    new_user(harness)
+    add_b_simon(harness)
     page = entra_page
     page.goto("https://myapps.microsoft.com/")
     seen = requests_of(page)
@@ -71,7 +69,7 @@ def test_an_unknown_user_name_is_refused_under_the_field_without_leaving_the_pag
     assert page.url == url
     assert not page.locator("#i0118").is_visible()
     # Corrected, the same page goes on to the password pane.
-    new_user(harness)
+    add_b_simon(harness)
     page.fill("input[name=loginfmt]", "B.Simon@contoso.com")
     page.click("#idSIButton9")
     expect(page.locator("#i0118")).to_be_visible()
@@ -80,7 +78,7 @@ def test_an_unknown_user_name_is_refused_under_the_field_without_leaving_the_pag
 def test_a_wrong_password_is_refused_with_50126_and_signs_nobody_in(
     entra_page: Any, harness: Harness
 ) -> None:
-    new_user(harness)
+    add_b_simon(harness)
     page = entra_page
     page.goto("https://myapps.microsoft.com/")
     page.fill("input[name=loginfmt]", "B.Simon@contoso.com")
@@ -103,7 +101,7 @@ def test_a_wrong_password_is_refused_with_50126_and_signs_nobody_in(
 def test_a_disabled_account_gets_the_50057_error_page_after_its_password(
     entra_page: Any, harness: Harness
 ) -> None:
-    new_user(harness, accountEnabled=False)
+    add_b_simon(harness, accountEnabled=False)
     page = entra_page
     page.goto("https://myapps.microsoft.com/")
     page.fill("input[name=loginfmt]", "B.Simon@contoso.com")
@@ -116,7 +114,7 @@ def test_a_disabled_account_gets_the_50057_error_page_after_its_password(
 
 
 def test_get_credential_type_says_which_accounts_exist(harness: Harness) -> None:
-    new_user(harness)
+    add_b_simon(harness)
 
     def exists(body: Any) -> Any:
         answer = harness.http.post(f"{LOGIN}/common/GetCredentialType", json=body)
@@ -132,7 +130,7 @@ def test_get_credential_type_says_which_accounts_exist(harness: Harness) -> None
 def test_without_script_the_user_name_and_password_steps_are_posted_one_by_one(
     harness: Harness,
 ) -> None:
-    new_user(harness)
+    add_b_simon(harness)
     browser = HttpBrowser(harness.http)
     page = browser.get("https://myapps.microsoft.com/")
     (form,) = forms_of(page)
@@ -150,7 +148,7 @@ def test_stay_signed_in_yes_keeps_a_persistent_session_cookie(
     entra_page: Any, harness: Harness
 ) -> None:
     """The helper's Yes on "Stay signed in?": ESTSAUTHPERSISTENT for 90 days; No keeps none."""
-    new_user(harness)
+    add_b_simon(harness)
     page = entra_page
     page.goto("https://myapps.microsoft.com/")
     sign_in_on_entra(page, "B.Simon@contoso.com", DEMO_PASSWORD, stay_signed_in=True)

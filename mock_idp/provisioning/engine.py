@@ -524,12 +524,11 @@ class ProvisioningEngine:
             imported = self._import(now)
         self._expire_escrows(now)
         users: dict[str, Plan]
-        # An initial cycle exports every plan: its users are planned as the pool sends them.
-        planning: _Planning | None = None
-        work_users: list[Plan] = []
+        work_users: _Planning | list[Plan]
         if kind == "Initial":
-            planning = _Planning(self, "User", imported.users)
-            users = evaluated = planning.plans
+            # An initial cycle exports every plan: its users are planned as the pool sends them.
+            work_users = _Planning(self, "User", imported.users)
+            users = evaluated = work_users.plans
         else:
             if imported.changed is None:
                 users = evaluated = self._plans("User", imported.users)
@@ -541,7 +540,7 @@ class ProvisioningEngine:
             work_users = self._selected(evaluated, False, now)
         groups = self._plans("Group", imported.groups) if job.groups.enabled else {}
         work_groups = self._selected(groups, kind == "Initial", now)
-        summary.total = len(work_users if planning is None else planning) + len(work_groups)
+        summary.total = len(work_users) + len(work_groups)
         with self.state.lock:
             job.progress = Progress(summary.cycle_id, kind, summary.total, 0, "users")
         fingerprints: dict[str, str] = {}
@@ -551,7 +550,7 @@ class ProvisioningEngine:
             client = self._client(http, abort=abort)
             cycle = summary.cycle_id
             stop = self._run(
-                work_users if planning is None else planning,
+                work_users,
                 lambda p: self.exports.process_user(client, p, cycle),
                 summary,
                 fingerprints,
@@ -560,7 +559,12 @@ class ProvisioningEngine:
             )
             if stop is None:
                 self._set_phase("references")
-                changed = set(users) if planning is not None else {p.source_id for p in work_users}
+                # (Iterating a _Planning again would plan again: its plans are every user's.)
+                changed = (
+                    set(users)
+                    if isinstance(work_users, _Planning)
+                    else {p.source_id for p in work_users}
+                )
                 pending = changed | {
                     s for s in job.pending_references if self._reference_due(s, now)
                 }
