@@ -1,0 +1,259 @@
+"""Per-language words the importer looks for: data, so a new translation is a new entry, not new code.
+
+English is always tried; a translated copy (`ms.contentlocale`) adds its own words. Microsoft keeps many
+UI labels in English inside translations (tutorial 001 keeps `**Tenant URL**`), so both lists apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+Words = Mapping[str, tuple[str, ...]]
+
+# Basic SAML Configuration fields (the admin center's labels; ENTRA-BEHAVIOUR §2).
+FIELD_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
+    "identifier": {
+        "en": ("identifier", "entity id"),
+        "sv": ("identifierare", "entitets-id"),
+        "fr": ("identificateur", "id d’entité", "id d'entité"),
+        "de": ("bezeichner", "entitäts-id"),
+        "es": ("identificador",),
+    },
+    "reply_url": {
+        "en": ("reply url", "assertion consumer service", "acs url"),
+        "sv": ("svars-url", "svarsadress"),
+        "fr": ("url de réponse",),
+        "de": ("antwort-url",),
+        "es": ("url de respuesta",),
+    },
+    "sign_on_url": {
+        "en": ("sign-on url", "sign on url", "signon url", "sign-in url", "sign in url"),
+        "sv": ("inloggnings-url",),
+        "fr": ("url de connexion", "url d’authentification"),
+        "de": ("anmelde-url",),
+        "es": ("url de inicio de sesión",),
+    },
+    "relay_state": {
+        "en": ("relay state", "relaystate"),
+        "sv": ("vidarebefordransstatus", "relätillstånd"),
+        "fr": ("état de relais",),
+        "de": ("relaystatus",),
+        "es": ("estado de la retransmisión",),
+    },
+    "logout_url": {
+        "en": ("logout url", "log out url", "sign-out url"),
+        "sv": ("utloggnings-url",),
+        "fr": ("url de déconnexion",),
+        "de": ("abmelde-url",),
+        "es": ("url de cierre de sesión",),
+    },
+}
+
+BASIC_SAML: Words = {
+    "en": ("basic saml configuration",),
+    "sv": ("grundläggande saml-konfiguration",),
+    "fr": ("configuration saml de base",),
+    "de": ("grundlegende saml-konfiguration",),
+    "es": ("configuración básica de saml",),
+}
+# "Select Set additional URLs ... if you wish to configure the application in SP initiated mode".
+ADDITIONAL_URLS: Words = {
+    "en": ("set additional urls",),
+    "sv": ("ange ytterligare url", "ställ in ytterligare url"),
+    "fr": ("définir des url supplémentaires",),
+    "de": ("zusätzliche urls festlegen",),
+    "es": ("establecer direcciones url adicionales",),
+}
+INITIATED: Words = {
+    "en": ("initiated", "initiate"),
+    "sv": ("initierad", "initierat"),
+    "fr": ("initiée", "initié", "à l’initiative", "à l'initiative"),
+    "de": ("initiiert",),
+    "es": ("iniciado",),
+}
+JIT: Words = {
+    "en": ("just in time", "just-in-time"),
+    "sv": ("just-in-time", "just in time"),
+    "fr": ("juste-à-temps", "juste à temps", "just-in-time"),
+    "de": ("just-in-time",),
+    "es": ("just-in-time", "justo a tiempo"),
+}
+FIXED_IDENTIFIER: Words = {
+    "en": ("fixed string value", "only one instance can be configured"),
+    "sv": ("fast strängvärde", "endast en instans"),
+    "fr": ("valeur de chaîne fixe", "une seule instance"),
+    "de": ("fester zeichenfolgenwert", "nur eine instanz"),
+    "es": ("valor de cadena fijo", "solo se puede configurar una instancia"),
+}
+ROLE_CLAIM: Words = {
+    "en": ("role claim",),
+    "sv": ("rollanspråk",),
+    "fr": ("revendication de rôle",),
+    "de": ("rollenanspruch",),
+    "es": ("notificación de rol",),
+}
+# Words that mark a heading or sentence as about Entra itself, not the app's side.
+ENTRA: Words = {
+    "en": ("microsoft entra", "azure ad", "azure active directory", "entra id"),
+}
+TEST_HEADING: Words = {
+    "en": ("test sso", "test single sign-on", "test user"),
+    "sv": ("testa", "testanvändare"),
+    "fr": ("tester", "utilisateur de test"),
+    "de": ("testen", "testbenutzer"),
+    "es": ("probar", "usuario de prueba"),
+}
+
+# Claims tables: Name | Source Attribute [| Namespace].
+CLAIM_NAME: Words = {
+    "en": ("name", "claim name"),
+    "sv": ("namn",),
+    "fr": ("nom",),
+    "de": ("name",),
+    "es": ("nombre",),
+}
+CLAIM_SOURCE: Words = {
+    "en": ("source attribute", "source", "value", "attribute"),
+    "sv": ("källattribut", "källa"),
+    "fr": ("attribut source", "source"),
+    "de": ("quellattribut",),
+    "es": ("atributo de origen",),
+}
+CLAIM_NAMESPACE: Words = {
+    "en": ("namespace",),
+    "sv": ("namnområde",),
+    "fr": ("espace de noms",),
+    "de": ("namespace",),
+    "es": ("espacio de nombres",),
+}
+
+# Provisioning.
+CAPABILITIES: dict[str, dict[str, tuple[str, ...]]] = {
+    "create_users": {
+        "en": ("create user",),
+        "sv": ("skapa användare",),
+        "fr": ("créer des utilisateurs",),
+    },
+    "remove_users": {
+        "en": ("remove user", "deactivate user", "disable user", "delete user", "deprovision user"),
+        "sv": ("ta bort användare", "inaktivera användare"),
+        "fr": ("supprimer des utilisateurs", "désactiver des utilisateurs"),
+    },
+    "sync_attributes": {
+        "en": ("attributes synchronized", "keep user attributes", "attributes in sync"),
+        "sv": ("synkroniserade",),
+        "fr": ("synchronisés",),
+    },
+    "provision_groups": {
+        "en": ("provision group", "group membership", "groups and group"),
+        "sv": ("etablera grupper", "gruppmedlemskap"),
+        "fr": ("approvisionner des groupes", "appartenances aux groupes"),
+    },
+    "sso": {
+        "en": ("single sign-on", "sso"),
+        "sv": ("enkel inloggning",),
+        "fr": ("authentification unique",),
+    },
+}
+# The intro of older tutorials without a checklist: "provision and de-provision users and/or groups".
+INTRO_GROUPS: Words = {
+    "en": ("users and/or groups", "users and groups"),
+    "sv": ("användare och/eller grupper",),
+    "fr": ("utilisateurs et/ou des groupes", "utilisateurs et/ou groupes"),
+}
+INTRO_DEPROVISION: Words = {
+    "en": ("de-provision", "deprovision"),
+    "sv": ("avetabl",),
+    "fr": ("déprovisionn", "annuler l’approvisionnement"),
+}
+TENANT_URL: Words = {
+    "en": ("tenant url", "base url"),
+    "sv": ("klient-url", "klientorganisations-url"),
+    "fr": ("url de locataire", "url du locataire"),
+    "de": ("mandanten-url",),
+    "es": ("url del inquilino",),
+}
+SECRET_TOKEN: Words = {
+    "en": ("secret token", "bearer token", "api token", "access token"),
+    "sv": ("hemlig token",),
+    "fr": ("jeton secret",),
+    "de": ("geheimes token",),
+    "es": ("token secreto",),
+}
+AUTHORIZE: Words = {
+    "en": ("authorize",),
+    "sv": ("auktorisera",),
+    "fr": ("autoriser",),
+    "de": ("autorisieren",),
+    "es": ("autorizar",),
+}
+BASIC_AUTH: Words = {
+    "en": (
+        "admin username",
+        "admin password",
+        "admin credentials and username",
+        "username and password",
+    ),
+    "sv": ("användarnamn och lösenord",),
+    "fr": ("nom d’utilisateur et mot de passe", "nom d'utilisateur et mot de passe"),
+}
+ATTRIBUTE_HEADER: Words = {
+    "en": ("attribute", "target attribute"),
+    "sv": ("attribut",),
+    "fr": ("attribut",),
+    "de": ("attribut",),
+    "es": ("atributo",),
+}
+TYPE_HEADER: Words = {
+    "en": ("type",),
+    "sv": ("typ",),
+    "fr": ("type",),
+    "de": ("typ",),
+    "es": ("tipo",),
+}
+FILTER_HEADER: Words = {
+    "en": ("filter",),
+    "sv": ("filtrer",),
+    "fr": ("filtr",),
+    "de": ("filter",),
+    "es": ("filtr",),
+}
+REQUIRED_HEADER: Words = {
+    "en": ("required",),
+    "sv": ("krävs", "obligatorisk"),
+    "fr": ("requis", "obligatoire"),
+    "de": ("erforderlich",),
+    "es": ("necesario", "obligatorio"),
+}
+GROUP_WORDS: Words = {
+    "en": ("group",),
+    "sv": ("grupp",),
+    "fr": ("groupe",),
+    "de": ("gruppe",),
+    "es": ("grupo",),
+}
+LIMITATION_HEADINGS: Words = {
+    "en": ("limitation", "known issues", "restriction"),
+    "sv": ("begränsning",),
+    "fr": ("limitation", "restriction"),
+    "de": ("einschränkung",),
+    "es": ("limitacion", "limitación"),
+}
+CHECK_MARKS = ("&check;", "✓", "✔", "yes", "ja", "oui", "sí", "x")
+
+
+def words(table: Words, language: str) -> tuple[str, ...]:
+    """English words plus the document language's words."""
+    found = list(table.get("en", ()))
+    if language != "en":
+        found += table.get(language, ())
+    return tuple(found)
+
+
+def mentions(text: str, table: Words, language: str) -> bool:
+    lowered = text.lower()
+    return any(word in lowered for word in words(table, language))
+
+
+def all_words(tables: Iterable[Words], language: str) -> tuple[str, ...]:
+    return tuple(word for table in tables for word in words(table, language))

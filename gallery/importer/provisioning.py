@@ -1,0 +1,198 @@
+"""The SCIM provisioning part of a tutorial: capabilities, Tenant URL, auth, attribute tables, limitations."""
+
+from __future__ import annotations
+
+import re
+
+from gallery.importer import keywords as kw
+from gallery.importer.document import Document, Table, code_spans, plain
+from gallery.importer.entra_scim_defaults import default_source
+from gallery.importer.model import ProvisioningImport, Sourced, Warning
+from gallery.importer.patterns import bare_urls
+
+CHECKLIST = re.compile(r"^\s*>\s*\[!div\s+class=\"?checklist\"?\]", re.IGNORECASE)
+# A SCIM attribute path as Entra's mapping writes it (RFC 7644 §3.10 attribute paths, with filters).
+SCIM_PATH = re.compile(r"^(urn:[\w.:\-]+:)?[A-Za-z][\w]*(\[[^\]]+\])?(\.[A-Za-z][\w]*)?$")
+
+
+def _capabilities(document: Document, prov: ProvisioningImport) -> None:
+    language = document.language
+    in_list = False
+    for line in document.lines:
+        if CHECKLIST.match(line.text):
+            in_list = True
+            continue
+        if in_list:
+            text = line.text.strip()
+            if not text.startswith(">"):
+                break
+            item = plain(text.lstrip("> ").lstrip("*-").strip())
+            for name, table in kw.CAPABILITIES.items():
+                if kw.mentions(item, table, language) and name not in [
+                    c.value for c in prov.capabilities
+                ]:
+                    prov.capabilities.append(Sourced(name, line.number))
+                    break
+    if prov.capabilities:
+        return
+    # Older tutorials have no checklist; their first paragraph says "provision and de-provision users
+    # and/or groups". What it says is taken; the missing checklist is left to the warning.
+    for line in document.lines[:60]:
+        lowered = line.text.lower()
+        if kw.mentions(lowered, kw.INTRO_DEPROVISION, language):
+            prov.capabilities.append(Sourced("create_users", line.number))
+            prov.capabilities.append(Sourced("remove_users", line.number))
+            if kw.mentions(lowered, kw.INTRO_GROUPS, language):
+                prov.capabilities.append(Sourced("provision_groups", line.number))
+            break
+
+
+def _tenant_url(document: Document, prov: ProvisioningImport) -> None:
+    language = document.language
+    for line in document.lines:
+        if line.text.lstrip().startswith(">") and "tenant" not in line.text.lower():
+            continue
+        if not kw.mentions(line.text, kw.TENANT_URL, language):
+            continue
+        urls = [span for span in code_spans(line.text) if "://" in span] + bare_urls(line.text)
+        urls = [
+            url
+            for url in urls
+            if "entra.microsoft.com" not in url and "portal.azure.com" not in url
+        ]
+        if urls:
+            prov.tenant_url = Sourced(urls[0], line.number)
+            return
+    # "Enter `https://…/scim/v2` as the Tenant URL" is sometimes a sub-step of the Admin Credentials step.
+    for line in document.lines:
+        for span in code_spans(line.text):
+            if "://" in span and "/scim" in span.lower():
+                prov.tenant_url = Sourced(span, line.number)
+                return
+
+
+def _auth(document: Document, prov: ProvisioningImport) -> None:
+    language = document.language
+    for line in document.lines:
+        lowered = line.text.lower()
+        # The admin center's screenshots are named after the credential form shown (English in every copy).
+        if "provisioning-oauth" in lowered or "testconnection-oauth" in lowered:
+            prov.auth = Sourced("oauth", line.number)
+            return
+        if "tenanturltoken" in lowered:
+            prov.auth = Sourced("bearer_token", line.number)
+            return
+    for line in document.lines:
+        if kw.mentions(line.text, kw.SECRET_TOKEN, language):
+            prov.auth = Sourced("bearer_token", line.number)
+            return
+    for line in document.lines:
+        bold = [term.lower() for term in re.findall(r"\*\*(.+?)\*\*", line.text)]
+        if any(word in term for term in bold for word in kw.words(kw.AUTHORIZE, language)) or (
+            "authorize" in line.text.lower() and "admin credentials" in line.text.lower()
+        ):
+            prov.auth = Sourced("oauth", line.number)
+            return
+    for line in document.lines:
+        if kw.mentions(line.text, kw.BASIC_AUTH, language):
+            prov.auth = Sourced("basic", line.number)
+            return
+
+
+def _is_attribute_table(table: Table, language: str) -> bool:
+    header = [plain(cell).lower() for cell in table.header]
+    return (
+        len(header) >= 2
+        and header[0] in kw.words(kw.ATTRIBUTE_HEADER, language)
+        and any(word in header[1] for word in kw.words(kw.TYPE_HEADER, language))
+    )
+
+
+def _mark(cell: str) -> bool:
+    return plain(cell).strip().lower() in kw.CHECK_MARKS
+
+
+def _attributes(document: Document, prov: ProvisioningImport, warnings: list[Warning]) -> None:
+    language = document.language
+    tables = [table for table in document.tables if _is_attribute_table(table, language)]
+    for index, table in enumerate(tables):
+        header = [plain(cell).lower() for cell in table.header]
+        filter_column = next(
+            (
+                i
+                for i, c in enumerate(header)
+                if any(w in c for w in kw.words(kw.FILTER_HEADER, language))
+            ),
+            None,
+        )
+        required_column = next(
+            (
+                i
+                for i, c in enumerate(header)
+                if any(w in c for w in kw.words(kw.REQUIRED_HEADER, language))
+            ),
+            None,
+        )
+        names = [plain(cells[0]) for _, cells in table.rows]
+        # The group table is the one with `members`, or the later table introduced as about groups.
+        context = " ".join(
+            line.text for line in document.lines_between(table.number - 6, table.number)
+        ).lower()
+        is_group = "members" in names or (
+            index > 0 and any(word in context for word in kw.words(kw.GROUP_WORDS, language))
+        )
+        target = prov.group_attributes if is_group else prov.user_attributes
+        for number, cells in table.rows:
+            name = cells[0].replace("`", "").strip()
+            if not name:
+                continue
+            attribute: dict[str, object] = {
+                "name": name,
+                "type": plain(cells[1]) if len(cells) > 1 else "",
+                "filterable": _cell_flag(cells, filter_column),
+                "required": _cell_flag(cells, required_column),
+                "source": default_source(name, group=is_group),
+            }
+            if name.startswith("urn:") and not name.lower().startswith(
+                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user"
+            ):
+                attribute["custom_extension"] = True
+            target.append(Sourced(attribute, number))
+            if not SCIM_PATH.match(name.replace(" ", "")) or " " in name:
+                warnings.append(
+                    Warning(
+                        number, f"attribute {name!r} is not a SCIM attribute path (kept as written)"
+                    )
+                )
+
+
+def _cell_flag(cells: tuple[str, ...], column: int | None) -> bool | None:
+    if column is None:
+        return None
+    return len(cells) > column and _mark(cells[column])
+
+
+def _limitations(document: Document, prov: ProvisioningImport) -> None:
+    language = document.language
+    for heading in document.headings:
+        words = kw.words(kw.LIMITATION_HEADINGS, language)
+        if not (any(w in heading.text.lower() for w in words) or "limitation" in heading.anchor):
+            continue
+        for line in document.lines_between(heading.number + 1, document.section_end(heading)):
+            text = line.text.strip()
+            if re.match(r"^[*\-]\s+|^\d+\.\s+", text):
+                item = plain(re.sub(r"^[*\-]\s+|^\d+\.\s+", "", text))
+                if item:
+                    prov.limitations.append(Sourced(item, line.number))
+
+
+def extract_provisioning(document: Document, warnings: list[Warning]) -> ProvisioningImport:
+    prov = ProvisioningImport()
+    _capabilities(document, prov)
+    if not prov.capabilities:
+        warnings.append(Warning(0, "no capabilities checklist and no provisioning statement"))
+    _tenant_url(document, prov)
+    _auth(document, prov)
+    _attributes(document, prov, warnings)
+    _limitations(document, prov)
+    return prov

@@ -1,0 +1,336 @@
+"""The SAML SSO part of a tutorial: modes, Basic SAML values, claims, certificate, JIT, app-side fields."""
+
+from __future__ import annotations
+
+import re
+
+from gallery.importer import keywords as kw
+from gallery.importer.document import Document, Line, bold_terms, code_spans, plain
+from gallery.importer.model import Sourced, SsoImport, Warning
+from gallery.importer.patterns import bare_urls, looks_like_value
+
+# The admin center's own image names and labels for the certificate choices (SAML Signing Certificate
+# section). Image names are English in every translation, so they are tried first.
+CERTIFICATE_MARKERS = (
+    ("certificatebase64", "base64"),
+    ("certificate (base64)", "base64"),
+    ("base-64 encoded certificate", "base64"),
+    ("base64 certificate", "base64"),
+    ("certificateraw", "raw"),
+    ("certificate (raw)", "raw"),
+    ("metadataxml", "federation_metadata_xml"),
+    ("federation metadata xml", "federation_metadata_xml"),
+    ("copy-metadataurl", "metadata_url"),
+    ("app federation metadata url", "metadata_url"),
+)
+# What the admin copies from Entra's "Set up <app>" section or certificate into the app's console.
+ENTRA_VALUES = (
+    ("app federation metadata url", "metadata_url"),
+    ("federation metadata url", "metadata_url"),
+    ("metadata url", "metadata_url"),
+    ("login url", "login_url"),
+    ("single sign-on service url", "login_url"),
+    ("saml sso url", "login_url"),
+    ("microsoft entra identifier", "entra_identifier"),
+    ("azure ad identifier", "entra_identifier"),
+    ("azure active directory identifier", "entra_identifier"),
+    ("entra identifier", "entra_identifier"),
+    ("logout url", "logout_url"),
+    ("sign-out url", "logout_url"),
+    ("federation metadata xml", "certificate"),
+    ("certificate (base64)", "certificate"),
+    ("certificate (raw)", "certificate"),
+    ("base-64 encoded certificate", "certificate"),
+    ("base64 encoded certificate", "certificate"),
+    ("downloaded certificate", "certificate"),
+    ("thumbprint", "certificate"),
+    ("application id", "application_id"),
+    ("application (client) id", "application_id"),
+)
+MODE_TOKEN = re.compile(r"\b(SP|IDP|IdP)\b")
+FIRST_NAME = ("givenname", "firstname", "first_name", "first name", "fname")
+LAST_NAME = ("surname", "lastname", "last_name", "last name", "familyname", "lname")
+
+
+def _is_note(line: Line) -> bool:
+    return line.text.lstrip().startswith(">")
+
+
+def field_of_label(label: str, language: str) -> str | None:
+    lowered = label.lower()
+    for name, table in kw.FIELD_LABELS.items():
+        if any(word in lowered for word in kw.words(table, language)):
+            # "Logout URL" is also what the app side pastes; inside Basic SAML it is the field.
+            return name
+    return None
+
+
+def entra_value_of(label: str) -> str | None:
+    lowered = label.lower()
+    for words, value in ENTRA_VALUES:
+        if words in lowered:
+            return value
+    return None
+
+
+def _basic_saml_start(document: Document) -> int | None:
+    language = document.language
+    for line in document.lines:
+        if kw.mentions(line.text, kw.BASIC_SAML, language) and not _is_note(line):
+            return line.number
+    return None
+
+
+def _region_end(document: Document, start: int) -> int | None:
+    """Where the Basic SAML values stop: the certificate, claims or "Set up <app>" step, or a heading."""
+    for line in document.lines:
+        if line.number <= start:
+            continue
+        lowered = line.text.lower()
+        if line.text.lstrip().startswith("#"):
+            return line.number
+        if (
+            "saml signing certificate" in lowered
+            or "default-attributes" in lowered
+            or "edit-attribute" in lowered
+            or "specific format" in lowered
+            or any(marker in lowered for marker, _ in CERTIFICATE_MARKERS[:1])
+        ):
+            return line.number
+    return None
+
+
+def _modes(document: Document, sso: SsoImport, warnings: list[Warning]) -> None:
+    language = document.language
+    initiated = kw.words(kw.INITIATED, language)
+    for line in document.lines:
+        if _is_note(line):
+            continue
+        lowered = line.text.lower()
+        hit = next((lowered.find(word) for word in initiated if word in lowered), -1)
+        if hit < 0:
+            continue
+        tokens = {token.upper() for token in MODE_TOKEN.findall(line.text[:hit])}
+        if not tokens or "mode" in lowered[hit:] or "läge" in lowered or "mode" in lowered[:hit]:
+            continue
+        modes = [mode for mode in ("sp", "idp") if mode.upper() in tokens]
+        sso.modes = [Sourced(mode, line.number) for mode in modes]
+        return
+    # No support statement: the modes follow from the values given (a Sign-on URL means SP-initiated).
+    number = sso.urls.get("sign_on_url", [Sourced("", 0)])[0].line
+    inferred = ["sp"] if sso.urls.get("sign_on_url") else ["idp"]
+    if sso.urls.get("sign_on_url") and sso.urls.get("reply_url"):
+        inferred = ["sp", "idp"]
+    sso.modes = [Sourced(mode, number) for mode in inferred]
+    warnings.append(
+        Warning(number, f"no 'supports SP/IDP initiated SSO' statement; modes {inferred} inferred")
+    )
+
+
+def _urls(document: Document, sso: SsoImport, warnings: list[Warning]) -> None:
+    language = document.language
+    start = _basic_saml_start(document)
+    if start is None:
+        return
+    end = _region_end(document, start)
+    labelled: dict[str, int] = {}
+    current: list[str] = []
+    mode: str | None = None
+    additional = kw.words(kw.ADDITIONAL_URLS, language)
+    for line in document.lines_between(start, end):
+        if _is_note(line):
+            continue
+        lowered = line.text.lower()
+        if any(word in lowered for word in additional):
+            mode = "sp"
+        elif kw.mentions(line.text, kw.INITIATED, language) or " mode" in lowered:
+            tokens = {t.upper() for t in MODE_TOKEN.findall(line.text)}
+            if tokens == {"IDP"}:
+                mode = "idp"
+            elif tokens == {"SP"}:
+                mode = "sp"
+        labels = [
+            name for term in bold_terms(line.text) if (name := field_of_label(term, language))
+        ]
+        tail = line.text
+        if labels:
+            current = list(dict.fromkeys(labels))
+            for name in current:
+                labelled.setdefault(name, line.number)
+            # Values after the last label on the line belong to it ("type the URL: `…`").
+            tail = line.text[line.text.rfind("**") + 2 :]
+        if not current:
+            continue
+        stripped = tail.strip()
+        values: list[str] = []
+        if stripped.startswith("|"):
+            for cell in stripped.strip("|").split("|"):
+                values += [span for span in code_spans(cell) if looks_like_value(span)]
+                if not code_spans(cell):
+                    values += bare_urls(cell)
+        else:
+            values = [span for span in code_spans(tail) if looks_like_value(span)]
+            values += bare_urls(tail)
+        for value in values:
+            for name in current:
+                existing = [v.value for v in sso.urls.setdefault(name, [])]
+                if value not in existing:
+                    sso.urls[name].append(Sourced(value, line.number, mode))
+                if " " in value:
+                    warnings.append(
+                        Warning(
+                            line.number,
+                            f"{name} value {value!r} contains a space (kept as written)",
+                        )
+                    )
+    for name, number in labelled.items():
+        if not sso.urls.get(name):
+            sso.values_not_in_text.append(Sourced(name, number))
+
+
+def _claims(document: Document, sso: SsoImport, warnings: list[Warning]) -> None:
+    language = document.language
+    names = kw.words(kw.CLAIM_NAME, language)
+    sources = kw.words(kw.CLAIM_SOURCE, language)
+    namespaces = kw.words(kw.CLAIM_NAMESPACE, language)
+    for table in document.tables:
+        header = [plain(cell).lower() for cell in table.header]
+        if len(header) < 2 or header[0] not in names:
+            continue
+        if not any(header[1] == word or header[1].startswith(word) for word in sources):
+            continue
+        namespace_column = next((i for i, cell in enumerate(header) if cell in namespaces), None)
+        for number, cells in table.rows:
+            name = plain(cells[0]) if cells else ""
+            source = plain(cells[1]) if len(cells) > 1 else ""
+            if not name:
+                continue
+            namespace = None
+            if namespace_column is not None and len(cells) > namespace_column:
+                namespace = plain(cells[namespace_column]) or None
+            sso.claims.append(
+                Sourced({"name": name, "source": source, "namespace": namespace}, number)
+            )
+            lowered_name, lowered_source = name.lower().replace(" ", ""), source.lower()
+            if any(w.replace(" ", "") in lowered_name for w in FIRST_NAME) and any(
+                w in lowered_source for w in LAST_NAME
+            ):
+                warnings.append(
+                    Warning(
+                        number, f"claim {name!r} takes {source!r}: first and last name swapped?"
+                    )
+                )
+            if any(w.replace(" ", "") in lowered_name for w in LAST_NAME) and any(
+                w in lowered_source for w in FIRST_NAME
+            ):
+                warnings.append(
+                    Warning(
+                        number, f"claim {name!r} takes {source!r}: first and last name swapped?"
+                    )
+                )
+
+
+def _role_claim(document: Document, sso: SsoImport) -> None:
+    for claim in sso.claims:
+        if "assignedroles" in claim.value["source"].lower():
+            sso.role_claim = claim
+            return
+    language = document.language
+    for line in document.lines:
+        if kw.mentions(line.text, kw.ROLE_CLAIM, language) or "howto-add-app-roles" in line.text:
+            sso.role_claim = Sourced(True, line.number)
+            return
+
+
+def _certificate(document: Document, sso: SsoImport, start: int) -> None:
+    for line in document.lines:
+        if line.number < start:
+            continue
+        lowered = line.text.lower()
+        for marker, value in CERTIFICATE_MARKERS:
+            if marker in lowered:
+                sso.certificate = Sourced(value, line.number)
+                return
+
+
+def _app_side_region(document: Document, start: int) -> tuple[int, int | None] | None:
+    entra = kw.words(kw.ENTRA, "en")
+    tests = kw.words(kw.TEST_HEADING, document.language)
+    begin = None
+    for heading in document.headings:
+        if heading.number <= start or heading.level > 3:
+            continue
+        text = heading.text.lower()
+        if begin is None:
+            if any(word in text for word in entra) or any(word in text for word in tests):
+                continue
+            begin = heading.number
+        elif any(word in text for word in tests):
+            return begin, heading.number
+    return (begin, None) if begin is not None else None
+
+
+FIELD_FIRST = re.compile(
+    r"^\s*(?:[-*]|\d+\.|[a-z]\.)?\s*(in|on|for|under|at|into)\b", re.IGNORECASE
+)
+
+
+def _app_side_fields(document: Document, sso: SsoImport, start: int) -> None:
+    region = _app_side_region(document, start)
+    if region is None:
+        return
+    seen: set[tuple[str, str]] = set()
+    for line in document.lines_between(*region):
+        if _is_note(line):
+            continue
+        terms = bold_terms(line.text)
+        if len(terms) < 2:
+            continue
+        classified = [(term, entra_value_of(term)) for term in terms]
+        entra_terms = [(t, v) for t, v in classified if v]
+        if not entra_terms:
+            continue
+        if FIELD_FIRST.match(line.text):
+            field_term, entra_term = terms[0], next(((t, v) for t, v in classified[1:] if v), None)
+        else:
+            entra_term = entra_terms[0]
+            rest = [t for t in terms if t != entra_term[0]]
+            field_term = rest[0] if rest else ""
+        if not entra_term or not field_term or entra_term[0] == field_term:
+            continue
+        key = (field_term, entra_term[1] or "")
+        if key in seen:
+            continue
+        seen.add(key)
+        sso.app_side_fields.append(
+            Sourced({"field": field_term, "entra_value": entra_term[1]}, line.number)
+        )
+
+
+def _line_with(document: Document, table: kw.Words, notes_only: bool = False) -> Line | None:
+    for line in document.lines:
+        if notes_only and not _is_note(line):
+            continue
+        if kw.mentions(line.text, table, document.language):
+            return line
+    return None
+
+
+def extract_sso(document: Document, warnings: list[Warning]) -> SsoImport:
+    sso = SsoImport()
+    _urls(document, sso, warnings)
+    _modes(document, sso, warnings)
+    fixed = _line_with(document, kw.FIXED_IDENTIFIER)
+    if fixed is not None:
+        sso.fixed_identifier_note = Sourced(True, fixed.number)
+    _claims(document, sso, warnings)
+    _role_claim(document, sso)
+    start = _basic_saml_start(document) or 0
+    _certificate(document, sso, start)
+    jit = _line_with(document, kw.JIT)
+    if jit is not None:
+        sso.jit = Sourced(True, jit.number)
+    _app_side_fields(document, sso, start)
+    if start == 0:
+        warnings.append(Warning(0, "no Basic SAML Configuration step found"))
+    return sso

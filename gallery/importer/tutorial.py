@@ -1,0 +1,135 @@
+"""One tutorial imported: its kind (SSO, provisioning or excluded with the reason), app name and parts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from gallery.importer import keywords as kw
+from gallery.importer.document import Document, plain, read
+from gallery.importer.model import Sourced, TutorialImport, Warning
+from gallery.importer.provisioning import extract_provisioning
+from gallery.importer.sso import extract_sso
+
+# Title shapes across the years ("Tutorial: Azure Active Directory integration with X", "Microsoft Entra
+# SSO integration with X", "Configure X for automatic user provisioning"), per language.
+TITLE_PATTERNS = (
+    r"integration with (?P<app>.+?)\s*$",
+    r"^(?:tutorial:\s*)?integrate (?P<app>.+?) with (?:microsoft entra|azure)",
+    r"^(?:tutorial:\s*)?configure (?P<app>.+?) for automatic user provisioning",
+    r"^(?:tutorial:\s*)?configure (?P<app>.+?) for (?:automatic )?(?:user )?provisioning",
+    r"^(?:självstudie:\s*)?konfigurera (?P<app>.+?) för automatisk",
+    r"^(?:självstudie:\s*)?integrera (?P<app>.+?) med",
+    r"integrering med (?P<app>.+?)\s*$",
+    r"^(?:tutoriel\s*:\s*)?configurer (?P<app>.+?) pour (?:l[’']approvisionnement|le provisionnement)",
+    r"intégration .*? à (?P<app>.+?)\s*$",
+    r"intégration .*? avec (?P<app>.+?)\s*$",
+    r"^(?:tutorial:\s*)?konfigurieren von (?P<app>.+?) für",
+    r"integration von (?P<app>.+?) in",
+    r"^(?:tutorial:\s*)?configuración de (?P<app>.+?) para",
+    r"integración .*? con (?P<app>.+?)\s*$",
+)
+# Tutorials the issue excludes, told apart by what they configure (issue 18, Deliver 1).
+OTHER_EXCLUSIONS = (
+    (r"\beasy button\b", "other: F5 BIG-IP easy button"),
+    (r"\bbig-?ip\b|\bF5\b", "other: F5 BIG-IP"),
+    (r"application proxy|app proxy", "other: application proxy"),
+    (r"header-based", "other: header-based authentication"),
+)
+NOT_SCIM_TITLE = re.compile(r"writeback|inbound|to active directory|to on-premises", re.IGNORECASE)
+
+
+def _app_name(document: Document) -> Sourced:
+    heading = next((h for h in document.headings if h.level == 1), None)
+    candidates = []
+    if heading is not None:
+        candidates.append((heading.text, heading.number))
+    if "title" in document.front_matter:
+        candidates.append((document.front_matter["title"].split("|")[0].strip(), 2))
+    for text, number in candidates:
+        for pattern in TITLE_PATTERNS:
+            match = re.search(pattern, plain(text), re.IGNORECASE)
+            if match:
+                return Sourced(match.group("app").strip().rstrip("."), number)
+    # Any language: the name typed in the gallery's search box is the first bold term repeated most.
+    counts: dict[str, int] = {}
+    for line in document.lines:
+        for term in re.findall(r"\*\*(.+?)\*\*", line.text):
+            counts[term] = counts.get(term, 0) + 1
+    best = max(counts, key=lambda term: counts[term], default="")
+    return Sourced(best, heading.number if heading else 0)
+
+
+def _is_provisioning(document: Document) -> bool:
+    if "provisioning" in document.path.name.lower():
+        return True
+    text = " ".join(line.text for line in document.lines).lower()
+    has_saml = kw.mentions(text, kw.BASIC_SAML, document.language)
+    return not has_saml and ("provisioning mode" in text or '[!div class="checklist"]' in text)
+
+
+def _exclusion(document: Document, provisioning: bool) -> Sourced | None:
+    title = document.title + " " + document.front_matter.get("title", "")
+    heading_line = next((h.number for h in document.headings if h.level == 1), 1)
+    for pattern, reason in OTHER_EXCLUSIONS:
+        if re.search(pattern, title, re.IGNORECASE):
+            return Sourced(reason, heading_line)
+    text = "\n".join(line.text for line in document.lines)
+    if provisioning:
+        if NOT_SCIM_TITLE.search(title):
+            return Sourced("not-scim", heading_line)
+        return None
+    if re.search(r"\bOIDC\b|OpenID Connect", title, re.IGNORECASE):
+        return Sourced("oidc", heading_line)
+    if not kw.mentions(text, kw.BASIC_SAML, document.language):
+        for line in document.lines:
+            if re.search(
+                r"password[- ]based|password sso|password single sign-on", line.text, re.IGNORECASE
+            ):
+                return Sourced("password", line.number)
+            if re.search(r"openid connect|redirect uri|client secret", line.text, re.IGNORECASE):
+                return Sourced("oidc", line.number)
+        return Sourced("other: no SAML configuration", heading_line)
+    return None
+
+
+def _not_scim(document: Document, result: TutorialImport) -> Sourced | None:
+    """A connector that is not SCIM (ServiceNow's table API, basic credentials, no SCIM anywhere)."""
+    text = "\n".join(line.text for line in document.lines)
+    prov = result.provisioning
+    if prov is None or re.search(r"\bSCIM\b", text):
+        return None
+    if prov.auth is not None and prov.auth.value == "basic" and prov.tenant_url is None:
+        return Sourced("not-scim", prov.auth.line)
+    return None
+
+
+def import_document(document: Document, name: str | None = None) -> TutorialImport:
+    warnings: list[Warning] = []
+    provisioning = _is_provisioning(document)
+    app = _app_name(document)
+    result = TutorialImport(
+        file=name or str(document.path),
+        kind="provisioning" if provisioning else "sso",
+        app=app,
+        warnings=warnings,
+    )
+    excluded = _exclusion(document, provisioning)
+    if excluded is None:
+        if provisioning:
+            result.provisioning = extract_provisioning(document, warnings)
+            excluded = _not_scim(document, result)
+        else:
+            result.sso = extract_sso(document, warnings)
+    if excluded is not None:
+        result.kind = "excluded"
+        result.exclude_reason = excluded
+        result.sso = None
+        result.provisioning = None
+    return result
+
+
+def import_tutorial(path: Path | str, name: str | None = None) -> TutorialImport:
+    """Import one published tutorial (Markdown as in MicrosoftDocs/entra-docs, or a translated copy)."""
+    path = Path(path)
+    return import_document(read(path), name or path.name)
