@@ -41,6 +41,8 @@ class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[int, tuple[str, ...]], ...]
     number: int
+    # Rows the source breaks over two lines, joined here (reported as doubtful by the extractors).
+    joined_rows: tuple[int, ...] = ()
 
 
 @dataclass
@@ -134,16 +136,29 @@ def _tables(lines: list[Line]) -> list[Table]:
             separator = split_row(lines[index + 1].text)
             if _is_separator(separator):
                 rows: list[tuple[int, tuple[str, ...]]] = []
+                joined: list[int] = []
                 cursor = index + 2
                 while cursor < len(lines):
                     row_text = lines[cursor].text.strip().removeprefix(">").strip()
                     if not row_text.startswith("|"):
                         break
                     cells = split_row(row_text)
+                    number = lines[cursor].number
+                    if (
+                        len(cells) == 1
+                        and len(header) > 1
+                        and cursor + 1 < len(lines)
+                        and lines[cursor + 1].text.strip().startswith("|")
+                        and not _is_separator(split_row(lines[cursor + 1].text))
+                    ):
+                        # A row broken over two lines ("|urn:…:department" then "|String||"): one row.
+                        cells = cells + split_row(lines[cursor + 1].text)
+                        joined.append(number)
+                        cursor += 1
                     if any(cells):
-                        rows.append((lines[cursor].number, cells))
+                        rows.append((number, cells))
                     cursor += 1
-                tables.append(Table(header, tuple(rows), lines[index].number))
+                tables.append(Table(header, tuple(rows), lines[index].number, tuple(joined)))
                 index = cursor
                 continue
         index += 1

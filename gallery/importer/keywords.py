@@ -72,11 +72,32 @@ INITIATED: Words = {
     "es": ("iniciado",),
 }
 JIT: Words = {
-    "en": ("just in time", "just-in-time"),
+    # Also the sentence form: "an account is automatically created if necessary" when a user signs in.
+    "en": (
+        "just in time",
+        "just-in-time",
+        "automatically created",
+        "created in the application automatically",
+    ),
     "sv": ("just-in-time", "just in time"),
     "fr": ("juste-à-temps", "juste à temps", "just-in-time"),
     "de": ("just-in-time",),
     "es": ("just-in-time", "justo a tiempo"),
+}
+# Values the gallery entry sets itself (in-case-of-crisis style: "the necessary URLs are already pre-populated").
+PREFILLED: Words = {
+    "en": (
+        "pre-populated",
+        "prepopulated",
+        "pre-configured",
+        "preconfigured",
+        "auto populated",
+        "auto-populated",
+    ),
+    "sv": ("förifyll", "förkonfigurer"),
+    "fr": ("préremplies", "pré-remplies", "préconfigur"),
+    "de": ("vorab aufgefüllt", "vorkonfiguriert"),
+    "es": ("rellenad", "preconfigurad"),
 }
 FIXED_IDENTIFIER: Words = {
     "en": ("fixed string value", "only one instance can be configured"),
@@ -157,9 +178,9 @@ CAPABILITIES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 # The intro of older tutorials without a checklist: "provision and de-provision users and/or groups".
 INTRO_GROUPS: Words = {
-    "en": ("users and/or groups", "users and groups"),
+    "en": ("users and/or groups", "users and groups", "users or groups"),
     "sv": ("användare och/eller grupper",),
-    "fr": ("utilisateurs et/ou des groupes", "utilisateurs et/ou groupes"),
+    "fr": ("utilisateurs et/ou des groupes", "utilisateurs et/ou groupes", "et/ou de groupes"),
 }
 INTRO_DEPROVISION: Words = {
     "en": ("de-provision", "deprovision"),

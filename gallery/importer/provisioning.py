@@ -47,14 +47,22 @@ def _capabilities(document: Document, prov: ProvisioningImport) -> None:
             break
 
 
-def _tenant_url(document: Document, prov: ProvisioningImport) -> None:
+def _tenant_url(document: Document, prov: ProvisioningImport, warnings: list[Warning]) -> None:
     language = document.language
     for line in document.lines:
         if line.text.lstrip().startswith(">") and "tenant" not in line.text.lower():
             continue
         if not kw.mentions(line.text, kw.TENANT_URL, language):
             continue
-        urls = [span for span in code_spans(line.text) if "://" in span] + bare_urls(line.text)
+        spans = code_spans(line.text) + re.findall(r"\*\*(.+?)\*\*", line.text)
+        urls = [span for span in spans if re.search(r":\\?/\\?/", span)] + bare_urls(line.text)
+        escaped = [url for url in urls if "\\" in url]
+        if escaped:
+            # `https:\//host` is a Markdown escape: the page shows `https://host`.
+            warnings.append(
+                Warning(line.number, f"Tenant URL written with a Markdown escape: {escaped[0]!r}")
+            )
+            urls = [url.replace("\\", "") for url in urls]
         urls = [
             url
             for url in urls
@@ -142,6 +150,10 @@ def _attributes(document: Document, prov: ProvisioningImport, warnings: list[War
             index > 0 and any(word in context for word in kw.words(kw.GROUP_WORDS, language))
         )
         target = prov.group_attributes if is_group else prov.user_attributes
+        for number in table.joined_rows:
+            warnings.append(
+                Warning(number, "table row broken over two lines in the source (read as one row)")
+            )
         for number, cells in table.rows:
             name = cells[0].replace("`", "").strip()
             if not name:
@@ -158,7 +170,7 @@ def _attributes(document: Document, prov: ProvisioningImport, warnings: list[War
             ):
                 attribute["custom_extension"] = True
             target.append(Sourced(attribute, number))
-            if not SCIM_PATH.match(name.replace(" ", "")) or " " in name:
+            if not SCIM_PATH.match(name):
                 warnings.append(
                     Warning(
                         number, f"attribute {name!r} is not a SCIM attribute path (kept as written)"
@@ -191,7 +203,7 @@ def extract_provisioning(document: Document, warnings: list[Warning]) -> Provisi
     _capabilities(document, prov)
     if not prov.capabilities:
         warnings.append(Warning(0, "no capabilities checklist and no provisioning statement"))
-    _tenant_url(document, prov)
+    _tenant_url(document, prov, warnings)
     _auth(document, prov)
     _attributes(document, prov, warnings)
     _limitations(document, prov)

@@ -7,7 +7,7 @@ import re
 from gallery.importer import keywords as kw
 from gallery.importer.document import Document, Line, bold_terms, code_spans, plain
 from gallery.importer.model import Sourced, SsoImport, Warning
-from gallery.importer.patterns import bare_urls, looks_like_value
+from gallery.importer.patterns import PLACEHOLDER, bare_urls, looks_like_value
 
 # The admin center's own image names and labels for the certificate choices (SAML Signing Certificate
 # section). Image names are English in every translation, so they are tried first.
@@ -176,7 +176,7 @@ def _urls(document: Document, sso: SsoImport, warnings: list[Warning]) -> None:
                 existing = [v.value for v in sso.urls.setdefault(name, [])]
                 if value not in existing:
                     sso.urls[name].append(Sourced(value, line.number, mode))
-                if " " in value:
+                if " " in PLACEHOLDER.sub("", value):
                     warnings.append(
                         Warning(
                             line.number,
@@ -186,6 +186,19 @@ def _urls(document: Document, sso: SsoImport, warnings: list[Warning]) -> None:
     for name, number in labelled.items():
         if not sso.urls.get(name):
             sso.values_not_in_text.append(Sourced(name, number))
+    # "the necessary URLs are already pre-populated": the gallery entry sets Identifier and Reply URL.
+    prefilled = next(
+        (
+            line
+            for line in document.lines_between(start, end)
+            if not _is_note(line) and kw.mentions(line.text, kw.PREFILLED, language)
+        ),
+        None,
+    )
+    if prefilled is not None:
+        for name in ("identifier", "reply_url"):
+            if not sso.urls.get(name) and name not in labelled:
+                sso.values_not_in_text.append(Sourced(name, prefilled.number))
 
 
 def _claims(document: Document, sso: SsoImport, warnings: list[Warning]) -> None:
@@ -253,6 +266,27 @@ def _certificate(document: Document, sso: SsoImport, start: int) -> None:
                 return
 
 
+def _certificate_mismatch(
+    document: Document, sso: SsoImport, start: int, warnings: list[Warning]
+) -> None:
+    """The app side asking for another certificate form than the one the tutorial downloads."""
+    region = _app_side_region(document, start)
+    if region is None or sso.certificate is None:
+        return
+    for line in document.lines_between(*region):
+        lowered = line.text.lower()
+        for marker, value in CERTIFICATE_MARKERS:
+            if marker in lowered and value != sso.certificate.value:
+                warnings.append(
+                    Warning(
+                        line.number,
+                        f"the app side names {value} but the tutorial downloads {sso.certificate.value} "
+                        f"(line {sso.certificate.line})",
+                    )
+                )
+                return
+
+
 def _app_side_region(document: Document, start: int) -> tuple[int, int | None] | None:
     entra = kw.words(kw.ENTRA, "en")
     tests = kw.words(kw.TEST_HEADING, document.language)
@@ -273,9 +307,26 @@ def _app_side_region(document: Document, start: int) -> tuple[int, int | None] |
 FIELD_FIRST = re.compile(
     r"^\s*(?:[-*]|\d+\.|[a-z]\.)?\s*(in|on|for|under|at|into)\b", re.IGNORECASE
 )
+# Verbs of the one-bold-term form: "Open the Base64 encoded certificate ... paste it into the **Certificate** box".
+PASTE = re.compile(r"\b(paste|upload|copy)\b", re.IGNORECASE)
+# "click **Choose file**": a button, not a field.
+BUTTON = re.compile(r"\b(click|select|choose)\s+(on\s+)?(the\s+)?\*\*", re.IGNORECASE)
 
 
-def _app_side_fields(document: Document, sso: SsoImport, start: int) -> None:
+def _entra_value_in_text(text: str, field_term: str) -> str | None:
+    """The Entra value a sentence names outside its one bold term (the app's field)."""
+    rest = plain(text.replace(f"**{field_term}**", " ")).lower()
+    for words, value in (
+        *ENTRA_VALUES,
+        ("metadata xml", "certificate"),
+        ("certificate", "certificate"),
+    ):
+        if words in rest:
+            return value
+    return None
+
+
+def _app_side_fields(document: Document, sso: SsoImport, start: int, app: str) -> None:
     region = _app_side_region(document, start)
     if region is None:
         return
@@ -283,27 +334,39 @@ def _app_side_fields(document: Document, sso: SsoImport, start: int) -> None:
     for line in document.lines_between(*region):
         if _is_note(line):
             continue
-        terms = bold_terms(line.text)
-        if len(terms) < 2:
+        # The app's own name in bold is who receives the values ("send ... to the <app> support team"),
+        # not a console field.
+        terms = [term for term in bold_terms(line.text) if term.casefold() != app.casefold()]
+        if len(terms) != len(bold_terms(line.text)):
             continue
-        classified = [(term, entra_value_of(term)) for term in terms]
-        entra_terms = [(t, v) for t, v in classified if v]
-        if not entra_terms:
+        found: tuple[str, str] | None = None
+        if (
+            len(terms) == 1
+            and PASTE.search(line.text)
+            and not entra_value_of(terms[0])
+            and not BUTTON.search(line.text)
+        ):
+            value = _entra_value_in_text(line.text, terms[0])
+            if value:
+                found = (terms[0], value)
+        elif len(terms) >= 2:
+            classified = [(term, entra_value_of(term)) for term in terms]
+            if FIELD_FIRST.match(line.text):
+                # "In the **Login URL** textbox, paste **Login URL**": the field comes first, even when
+                # it carries the same label as Entra's value.
+                entra = next((v for _, v in classified[1:] if v), None)
+                if entra:
+                    found = (terms[0], entra)
+            else:
+                entra_term = next(((t, v) for t, v in classified if v), None)
+                rest = [t for t in terms if entra_term and t != entra_term[0]]
+                if entra_term and entra_term[1] and rest:
+                    found = (rest[0], entra_term[1])
+        if found is None or found in seen:
             continue
-        if FIELD_FIRST.match(line.text):
-            field_term, entra_term = terms[0], next(((t, v) for t, v in classified[1:] if v), None)
-        else:
-            entra_term = entra_terms[0]
-            rest = [t for t in terms if t != entra_term[0]]
-            field_term = rest[0] if rest else ""
-        if not entra_term or not field_term or entra_term[0] == field_term:
-            continue
-        key = (field_term, entra_term[1] or "")
-        if key in seen:
-            continue
-        seen.add(key)
+        seen.add(found)
         sso.app_side_fields.append(
-            Sourced({"field": field_term, "entra_value": entra_term[1]}, line.number)
+            Sourced({"field": found[0], "entra_value": found[1]}, line.number)
         )
 
 
@@ -316,7 +379,7 @@ def _line_with(document: Document, table: kw.Words, notes_only: bool = False) ->
     return None
 
 
-def extract_sso(document: Document, warnings: list[Warning]) -> SsoImport:
+def extract_sso(document: Document, warnings: list[Warning], app: str = "") -> SsoImport:
     sso = SsoImport()
     _urls(document, sso, warnings)
     _modes(document, sso, warnings)
@@ -330,7 +393,8 @@ def extract_sso(document: Document, warnings: list[Warning]) -> SsoImport:
     jit = _line_with(document, kw.JIT)
     if jit is not None:
         sso.jit = Sourced(True, jit.number)
-    _app_side_fields(document, sso, start)
+    _app_side_fields(document, sso, start, app)
+    _certificate_mismatch(document, sso, start, warnings)
     if start == 0:
         warnings.append(Warning(0, "no Basic SAML Configuration step found"))
     return sso

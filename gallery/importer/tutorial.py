@@ -39,7 +39,10 @@ OTHER_EXCLUSIONS = (
 NOT_SCIM_TITLE = re.compile(r"writeback|inbound|to active directory|to on-premises", re.IGNORECASE)
 
 
-def _app_name(document: Document) -> Sourced:
+DOUBLED_WORD = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
+
+
+def _app_name(document: Document, warnings: list[Warning]) -> Sourced:
     heading = next((h for h in document.headings if h.level == 1), None)
     candidates = []
     if heading is not None:
@@ -47,6 +50,10 @@ def _app_name(document: Document) -> Sourced:
     if "title" in document.front_matter:
         candidates.append((document.front_matter["title"].split("|")[0].strip(), 2))
     for text, number in candidates:
+        if DOUBLED_WORD.search(text):
+            # "Configure Configure Foodee for for automatic user provisioning": read once, reported.
+            warnings.append(Warning(number, f"title repeats a word: {plain(text)!r}"))
+            text = DOUBLED_WORD.sub(r"\1", text)
         for pattern in TITLE_PATTERNS:
             match = re.search(pattern, plain(text), re.IGNORECASE)
             if match:
@@ -107,7 +114,7 @@ def _not_scim(document: Document, result: TutorialImport) -> Sourced | None:
 def import_document(document: Document, name: str | None = None) -> TutorialImport:
     warnings: list[Warning] = []
     provisioning = _is_provisioning(document)
-    app = _app_name(document)
+    app = _app_name(document, warnings)
     result = TutorialImport(
         file=name or str(document.path),
         kind="provisioning" if provisioning else "sso",
@@ -120,7 +127,7 @@ def import_document(document: Document, name: str | None = None) -> TutorialImpo
             result.provisioning = extract_provisioning(document, warnings)
             excluded = _not_scim(document, result)
         else:
-            result.sso = extract_sso(document, warnings)
+            result.sso = extract_sso(document, warnings, app.value)
     if excluded is not None:
         result.kind = "excluded"
         result.exclude_reason = excluded
