@@ -309,6 +309,7 @@ FIELD_FIRST = re.compile(
 )
 # Verbs of the one-bold-term form: "Open the Base64 encoded certificate ... paste it into the **Certificate** box".
 PASTE = re.compile(r"\b(paste|upload|copy)\b", re.IGNORECASE)
+SUPPORT = re.compile(r"support\b|mailto:", re.IGNORECASE)
 # "click **Choose file**": a button, not a field.
 BUTTON = re.compile(r"\b(click|select|choose)\s+(on\s+)?(the\s+)?\*\*", re.IGNORECASE)
 
@@ -336,9 +337,11 @@ def _app_side_fields(document: Document, sso: SsoImport, start: int, app: str) -
             continue
         # The app's own name in bold is who receives the values ("send ... to the <app> support team"),
         # not a console field.
-        terms = [term for term in bold_terms(line.text) if term.casefold() != app.casefold()]
-        if len(terms) != len(bold_terms(line.text)):
+        if SUPPORT.search(line.text):
+            # "send the Certificate (Raw) and the User access URL to the <app> support team": values
+            # handed to people, not typed into a console field.
             continue
+        terms = [term for term in bold_terms(line.text) if term.casefold() != app.casefold()]
         found: tuple[str, str] | None = None
         if (
             len(terms) == 1

@@ -72,7 +72,14 @@ def _is_provisioning(document: Document) -> bool:
         return True
     text = " ".join(line.text for line in document.lines).lower()
     has_saml = kw.mentions(text, kw.BASIC_SAML, document.language)
-    return not has_saml and ("provisioning mode" in text or '[!div class="checklist"]' in text)
+    # The admin center's provisioning screenshots (`common/provisioning.png`, …) keep their English
+    # names in every translation: tutorial 003 (French, 2019) is recognised by them.
+    return not has_saml and (
+        "provisioning mode" in text
+        or '[!div class="checklist"]' in text
+        or "common/provisioning" in text
+        or kw.mentions(text, kw.SECRET_TOKEN, document.language)
+    )
 
 
 def _exclusion(document: Document, provisioning: bool) -> Sourced | None:
@@ -106,7 +113,7 @@ def _not_scim(document: Document, result: TutorialImport) -> Sourced | None:
     prov = result.provisioning
     if prov is None or re.search(r"\bSCIM\b", text):
         return None
-    if prov.auth is not None and prov.auth.value == "basic" and prov.tenant_url is None:
+    if prov.auth is not None and prov.auth.value == "basic":
         return Sourced("not-scim", prov.auth.line)
     return None
 
