@@ -11,6 +11,7 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest -n auto
 
 demo: setup
@@ -25,6 +26,7 @@ lint: setup
 
 type: setup
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: setup
 	@command -v wrk >/dev/null 2>&1 || { sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; $$sudo apt-get install -y -q wrk; }

@@ -137,8 +137,8 @@ class Measured:
 def measure(users: int, changes: int) -> tuple[Measured, Measured, int]:
     """One run: the initial and the incremental cycle, each beside its replay; parallelism."""
     from gallery import gallery_app
-    from harness.hostmap import HostMap
-    from harness.tls import TestCertificateAuthority
+    from harness.serving.hostmap import HostMap
+    from harness.serving.tls import TestCertificateAuthority
     from mock_idp.admin import add_gallery_app, assign, create_user, update_user
     from mock_idp.provisioning.service import ProvisioningService
     from mock_idp.provisioning.wire import KeepAliveHttp

@@ -82,12 +82,10 @@ def bench_memory(total: int = 100_000) -> list[Figure]:
 def bench_startup(runs: int = 5) -> list[Figure]:
     """6. Time until every mock answers /healthz (a fresh process), beside importing the stack."""
     code = (
-        "import time; t=time.perf_counter(); from harness.stack import Stack; "
+        "import time; t=time.perf_counter(); from harness.serving.stack import Stack; "
         "s=Stack().start(); print(time.perf_counter()-t); s.stop()"
     )
-    baseline = (
-        "import time; t=time.perf_counter(); import harness.stack; print(time.perf_counter()-t)"
-    )
+    baseline = "import time; t=time.perf_counter(); import harness.serving.stack; print(time.perf_counter()-t)"
 
     def run(source: str) -> float:
         output = subprocess.run(
@@ -116,10 +114,10 @@ def bench_browser(runs: int = 15) -> list[Figure]:
     beside a new page loading one page; and the whole BDD suite."""
     from playwright.sync_api import sync_playwright
 
-    from harness.demo_setup import set_up_ringcentral_tutorial
-    from harness.entra_pages import click_on_entra, sign_in_on_entra
-    from harness.session import Harness
-    from harness.stack import CHROMIUM, DEMO_PASSWORD, Stack
+    from harness.clients.demo_setup import set_up_ringcentral_tutorial
+    from harness.clients.entra_pages import click_on_entra, sign_in_on_entra
+    from harness.clients.session import Harness
+    from harness.serving.stack import CHROMIUM, DEMO_PASSWORD, Stack
 
     stack = Stack().start()
     scenario: list[float] = []

@@ -18,7 +18,7 @@ def build_mock_scim(database: Path) -> Any:
     """mock_scim with the strict RFC profile (gallery defaults) over a SQLite file, which every
     server worker opens: the store is shared between processes as in production."""
     from gallery import parse_scim_profile
-    from harness.clock import Clock
+    from mock_kernel.clock import Clock
     from mock_scim.sqlite import SqliteStore
     from mock_scim.target import ScimTarget
     from mock_scim.web import create_scim_app
@@ -32,7 +32,7 @@ def build_vendor_scim(key: str, database: Path) -> Any:
     """A gallery vendor's SCIM endpoint (its `[scim]` profile) over a SQLite file, as the
     vendor's server serves it at its tenant URL."""
     from gallery import gallery_app
-    from harness.clock import Clock
+    from mock_kernel.clock import Clock
     from mock_scim.sqlite import SqliteStore
     from mock_scim.target import ScimTarget
     from mock_scim.web import create_scim_app

@@ -12,7 +12,7 @@ from typing import Any
 
 from lxml import etree
 
-from harness.clock import saml_instant
+from mock_kernel.clock import saml_instant
 
 from .claims import Claim
 from .enterprise_apps import SigningOption

@@ -86,7 +86,7 @@ def _stranger_certificate() -> SigningCertificate:
     """A well-formed Entra-looking certificate that no SP was ever given (override 'other_key')."""
     from cryptography.hazmat.primitives.asymmetric import rsa
 
-    from harness.clock import Clock
+    from mock_kernel.clock import Clock
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     return SigningCertificate.create(key, Clock().now())

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from lxml import etree
 
-from harness.clock import parse_instant, saml_instant
+from mock_kernel.clock import parse_instant, saml_instant
 
 from .aadsts import AadstsError
 from .authn_request import SAML, SAMLP, find_app_by_issuer

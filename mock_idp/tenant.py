@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from gallery import GalleryApp, load_gallery
-from harness.clock import Clock
+from mock_kernel.clock import Clock
 
 from .certificates import KeyPool, SigningCertificate
 from .directory import Directory

@@ -11,7 +11,7 @@ from .target import ScimTarget
 
 
 def add_scim_controls(control: Flask, target: ScimTarget) -> None:
-    """Routes on the mock's control app (harness.control.create_control_app), which keeps them
+    """Routes on the mock's control app (mock_kernel.control.create_control_app), which keeps them
     off unless test controls are enabled."""
 
     @control.get("/_mock/requests")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from gallery import RateLimitGroup, ScimRateLimits
-from harness.clock import Clock
+from mock_kernel.clock import Clock
 
 from .errors import TooManyRequestsException
 

@@ -34,7 +34,7 @@ from scim2_models import (
 )
 
 from gallery import ScimProfile
-from harness.clock import Clock, saml_instant
+from mock_kernel.clock import Clock, saml_instant
 
 from .dumping import dump_resource
 from .errors import MethodNotAllowedException

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from gallery import ScimProfile
-from harness.clock import Clock
+from mock_kernel.clock import Clock
 
 from .filtering import index_attribute
 from .memory import MemoryStore

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 from scim2_models import NotFoundException, SCIMException
 from werkzeug.wsgi import get_input_stream
 
-from harness.clock import saml_instant
+from mock_kernel.clock import saml_instant
 
 from .errors import MethodNotAllowedException, error_response
 from .requests import ScimRequest, ScimResponse

@@ -19,7 +19,7 @@ import xmlsec
 from lxml import etree
 from saml2.sigver import CryptoBackendXmlSec1, SignatureError, XmlsecError
 
-from harness.clock import parse_instant
+from mock_kernel.clock import parse_instant
 
 from .idp_settings import IdpSettings
 

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from lxml import etree
 
-from harness.clock import saml_instant
+from mock_kernel.clock import saml_instant
 
 SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
 SAML = "urn:oasis:names:tc:SAML:2.0:assertion"

@@ -14,7 +14,7 @@ from uuid import uuid4
 from lxml import etree
 
 from gallery import GalleryApp, Region
-from harness.clock import Clock
+from mock_kernel.clock import Clock
 
 from .acs import AcsPolicy, AcsRefusal, ReplayCache, SignedInAssertion, validate_response
 from .directory import VendorDirectory, VendorUser

@@ -4,7 +4,7 @@ console and SCIM credentials."""
 from __future__ import annotations
 
 from gallery import GalleryApp
-from harness.clock import Clock
+from mock_kernel.clock import Clock
 from mock_scim.storage import ScimStore
 from mock_scim.target import ScimTarget
 
@@ -67,9 +67,6 @@ class Vendor:
         if region is None:
             return next(iter(self.sps.values()))
         return self.sps[region]
-
-    def sp_for_host(self, host: str) -> ServiceProvider | None:
-        return next((sp for sp in self.sps.values() if sp.region.host == host), None)
 
     def reset(self) -> None:
         self.scim_enabled = False

@@ -14,12 +14,11 @@ import pytest
 from lxml import etree, html
 from pytest_bdd import given, parsers, then, when
 
-from harness.clock import parse_instant
-from harness.http_browser import Form, HttpBrowser, forms_of
-from harness.people import b_simon
-from harness.session import Harness
-from harness.stack import DEMO_PASSWORD
-from harness.vendor_setup import configure_vendor_sso, create_vendor_user
+from harness.clients.http_browser import Form, HttpBrowser, forms_of
+from harness.clients.people import b_simon
+from harness.clients.session import DEMO_PASSWORD, Harness
+from harness.clients.vendor_setup import configure_vendor_sso, create_vendor_user
+from mock_kernel.clock import parse_instant
 
 from .tenant_steps import add_app
 from .world import Scenario

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then, when
 
-from harness.entra_pages import click_on_entra, sign_in_on_entra
-from harness.session import Harness
+from harness.clients.entra_pages import click_on_entra, sign_in_on_entra
+from harness.clients.session import Harness
 
 from .world import Scenario
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from pytest_bdd import given, parsers, then, when
 
-from harness.session import Harness
+from harness.clients.session import Harness
 
 from .world import Scenario
 

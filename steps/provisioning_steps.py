@@ -14,13 +14,12 @@ import pytest
 from lxml import html
 from pytest_bdd import given, parsers, then, when
 
-from harness.http_browser import HttpBrowser, forms_of
-from harness.people import b_simon, faker_people
-from harness.provisioning_admin import JobHandle, ProvisioningAdmin
-from harness.scim_paths import kept_by, read_target, written_values
-from harness.scim_view import ScimView
-from harness.session import Harness
-from harness.stack import DEMO_PASSWORD
+from harness.clients.http_browser import HttpBrowser, forms_of
+from harness.clients.people import b_simon, faker_people
+from harness.clients.provisioning_admin import JobHandle, ProvisioningAdmin
+from harness.clients.scim_paths import kept_by, read_target, written_values
+from harness.clients.scim_view import ScimView
+from harness.clients.session import DEMO_PASSWORD, Harness
 from mock_idp.provisioning.service import ProvisioningService
 
 from .world import Scenario

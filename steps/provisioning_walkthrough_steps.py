@@ -7,9 +7,8 @@ from typing import Any
 
 from pytest_bdd import given, parsers, then, when
 
-from harness.people import Person, b_simon
-from harness.session import Harness
-from harness.stack import DEMO_PASSWORD
+from harness.clients.people import Person, b_simon
+from harness.clients.session import DEMO_PASSWORD, Harness
 
 from .world import Scenario
 

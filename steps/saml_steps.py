@@ -9,7 +9,7 @@ from pathlib import Path
 from lxml import etree
 from pytest_bdd import parsers, then
 
-from harness.session import Harness
+from harness.clients.session import Harness
 
 from .world import Scenario
 

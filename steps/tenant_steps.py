@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from harness.people import b_simon
-from harness.session import Harness
-from harness.stack import DEMO_PASSWORD
-from harness.tenant_admin import GraphError
+from harness.clients.people import b_simon
+from harness.clients.session import DEMO_PASSWORD, Harness
+from harness.clients.tenant_admin import GraphError
 
 from .world import Scenario
 

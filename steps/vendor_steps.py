@@ -7,8 +7,8 @@ from typing import Any
 
 from pytest_bdd import given, parsers, then, when
 
-from harness.session import Harness
-from harness.vendor_setup import configure_vendor_sso, create_vendor_user
+from harness.clients.session import Harness
+from harness.clients.vendor_setup import configure_vendor_sso, create_vendor_user
 
 from .world import Scenario
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from pytest_bdd import given, parsers, when
 
-from harness.entra_pages import sign_in_on_entra
-from harness.people import Person
-from harness.session import Harness
-from harness.tenant_admin import AppHandle
+from harness.clients.entra_pages import sign_in_on_entra
+from harness.clients.people import Person
+from harness.clients.session import Harness
+from harness.clients.tenant_admin import AppHandle
 
 from .world import Scenario
 

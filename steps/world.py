@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from harness.people import Person
-from harness.tenant_admin import AppHandle
+from harness.clients.people import Person
+from harness.clients.tenant_admin import AppHandle
 
 
 @dataclass

@@ -2,6 +2,6 @@
 
 import os
 
-from harness.stack import SCIM_STORE_VARIABLE
+from harness.serving.stack import SCIM_STORE_VARIABLE
 
 os.environ.setdefault(SCIM_STORE_VARIABLE, "memory")

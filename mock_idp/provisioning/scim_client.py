@@ -13,7 +13,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from harness.clock import Clock
+from mock_kernel.clock import Clock
 
 from .errors import (
     ProvisioningFailure,

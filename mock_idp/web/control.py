@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from flask import Flask, Response, jsonify, request
 
-from harness.control import create_control_app
+from mock_kernel.control import create_control_app
 
 from ..tenant import Tenant
 from .provisioning_control import register_provisioning_control

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, jsonify, make_response, redirect, render_template, request
 from werkzeug.wrappers import Response
 
-from harness.control import create_control_app
+from mock_kernel.control import create_control_app
 from mock_scim.control import add_scim_controls
 from mock_scim.web import create_scim_app
 

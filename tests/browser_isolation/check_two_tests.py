@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.demo_setup import set_up_ringcentral_tutorial
-from harness.session import Harness
-from harness.stack import DEMO_PASSWORD
+from harness.clients.demo_setup import set_up_ringcentral_tutorial
+from harness.clients.session import Harness
+from harness.serving.stack import DEMO_PASSWORD
 
 
 def test_first_signs_in_and_leaves_things_behind(entra_page: Any, harness: Harness) -> None:

@@ -1,0 +1,165 @@
+"""The options of check-sp and check-scim, defined once for the command line and for pytest."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from harness.checks.scim.run import CheckScimOptions
+    from harness.checks.sp.run import CheckSpOptions
+
+# The check modules are imported when options are read, not when they are declared, so that
+# building the command line does not load the tenant.
+# (option name without "--", argparse keyword arguments). The command line reads them as
+# `--metadata`; pytest as `--check-sp-metadata` (issue 8: "and the same as pytest options").
+SP_OPTIONS: list[tuple[str, dict[str, Any]]] = [
+    ("metadata", {"help": "the SP's metadata: a file or a URL"}),
+    ("sign-on-url", {"help": "the SP's sign-on URL, for SP-initiated sign-in"}),
+    (
+        "user",
+        {"default": "B.Simon@contoso.com", "help": "the user that exists at the SP (UPN, email)"},
+    ),
+    ("password", {"help": "the user's password at the tenant (default: the demo password)"}),
+    ("success-url", {"help": "a regular expression the signed-in URL matches"}),
+    ("success-text", {"help": "text the signed-in page contains"}),
+    (
+        "sp-initiated-only",
+        {
+            "action": "store_true",
+            "help": "the SP answers only its own AuthnRequests (needs --sign-on-url): forged "
+            "Responses answer one, and an unsolicited Response must be refused",
+        },
+    ),
+    (
+        "require-sha256",
+        {
+            "action": "store_true",
+            "help": "the SP refuses RSA-SHA1 signatures (also read from the metadata's "
+            "alg:SigningMethod list)",
+        },
+    ),
+    ("report-dir", {"default": "reports/check-sp"}),
+    (
+        "state-dir",
+        {
+            "default": ".entra-harness",
+            "help": "keeps the IdP signing key so the SP is configured once",
+        },
+    ),
+]
+
+SCIM_OPTIONS: list[tuple[str, dict[str, Any]]] = [
+    ("url", {"help": "the Tenant URL (without Entra's flags)"}),
+    ("token", {"help": "the Secret Token (a bearer token)"}),
+    (
+        "wire",
+        {
+            "choices": ["default", "flag", "both"],
+            "default": "default",
+            "help": "Entra's default requests, those of the ?aadOptscim062020 Tenant URL, or both",
+        },
+    ),
+    (
+        "groups",
+        {
+            "action": argparse.BooleanOptionalAction,
+            "default": True,
+            "help": "provision groups too (the --no- form: users only)",
+        },
+    ),
+    (
+        "skip",
+        {
+            "action": "append",
+            "default": [],
+            "metavar": "CHECK[,CHECK]",
+            "help": "checks that do not apply to the target (its documented limits)",
+        },
+    ),
+    (
+        "existing-group",
+        {
+            "metavar": "NAME",
+            "help": "the target's groups are made outside SCIM: use this one (by displayName)",
+        },
+    ),
+    (
+        "delete-deactivates",
+        {
+            "action": "store_true",
+            "help": "the target's DELETE deactivates users: user-delete accepts active false",
+        },
+    ),
+    ("domain", {"default": "contoso.com", "help": "domain of the test users"}),
+    ("timeout", {"type": float, "default": 10.0, "help": "seconds per request"}),
+    ("report-dir", {"default": "reports/check-scim"}),
+]
+
+
+def add_options(
+    add: Callable[..., Any],
+    options: list[tuple[str, dict[str, Any]]],
+    prefix: str = "",
+    required: tuple[str, ...] = (),
+) -> None:
+    """Declare each option through `add` (argparse's add_argument or pytest's addoption)."""
+    for name, keywords in options:
+        flag = prefix + name
+        extra = {"required": True} if name in required else {}
+        add(f"--{flag}", dest=flag.replace("-", "_"), **keywords, **extra)
+
+
+def read(values: Any, prefix: str, name: str) -> Any:
+    return getattr(values, (prefix + name).replace("-", "_"))
+
+
+def check_sp_options(values: Any, prefix: str = "") -> CheckSpOptions:
+    """CheckSpOptions from parsed values (an argparse namespace or pytest's config.option)."""
+
+    from harness.checks.sp.run import CheckSpOptions
+    from harness.serving.stack import DEMO_PASSWORD
+
+    def get(name: str) -> Any:
+        return read(values, prefix, name)
+
+    if get("success-url") and get("success-text"):
+        raise ValueError(f"--{prefix}success-url and --{prefix}success-text exclude each other")
+    if get("sp-initiated-only") and not get("sign-on-url"):
+        raise ValueError(f"--{prefix}sp-initiated-only needs --{prefix}sign-on-url")
+    return CheckSpOptions(
+        metadata=get("metadata"),
+        sign_on_url=get("sign-on-url"),
+        user=get("user"),
+        password=get("password") or DEMO_PASSWORD,
+        success_url=get("success-url"),
+        success_text=get("success-text"),
+        report_dir=Path(get("report-dir")),
+        key_dir=Path(get("state-dir")) / "check-sp",
+        sp_initiated_only=get("sp-initiated-only"),
+        require_sha256=get("require-sha256"),
+    )
+
+
+def check_scim_options(values: Any, prefix: str = "") -> CheckScimOptions:
+    """CheckScimOptions from parsed values (an argparse namespace or pytest's config.option)."""
+
+    from harness.checks.scim.run import CheckScimOptions
+
+    def get(name: str) -> Any:
+        return read(values, prefix, name)
+
+    return CheckScimOptions(
+        url=get("url"),
+        token=get("token"),
+        wire=get("wire"),
+        groups=get("groups"),
+        skip=[name.strip() for item in get("skip") for name in item.split(",") if name.strip()],
+        existing_group=get("existing-group"),
+        delete_deactivates=get("delete-deactivates"),
+        domain=get("domain"),
+        timeout=get("timeout"),
+        report_dir=Path(get("report-dir")),
+    )

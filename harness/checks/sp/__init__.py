@@ -1,0 +1,1 @@
+"""check-sp: a SAML service provider checked against forged and legitimate Responses."""

@@ -1,0 +1,1 @@
+"""The entra-harness command line."""

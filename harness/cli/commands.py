@@ -1,0 +1,228 @@
+"""The `entra-harness` command: up, serve (one mock, for containers), demo, check-sp, check-scim."""
+
+from __future__ import annotations
+
+import argparse
+import faulthandler
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gallery import load_gallery
+from harness.checks.options import SCIM_OPTIONS, SP_OPTIONS, add_options
+
+if TYPE_CHECKING:
+    from harness.serving.stack import Stack
+
+SCHEDULER_CONTROL = "https://login.microsoftonline.com/_mock/provisioning/scheduler"
+
+# One service per mock, as docker-compose runs them: the tenant, then each gallery vendor.
+SERVICES = ["tenant", *load_gallery()]
+
+
+def _wait_for_interrupt() -> None:
+    stop = threading.Event()
+    # Ctrl-C handled explicitly: a process started by one that ignores SIGINT inherits the
+    # ignoring, and Python then installs no KeyboardInterrupt (a test's `up`, started from a
+    # pytest-xdist worker, once kept serving after Ctrl-C).
+    for stopping in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stopping, lambda *_: stop.set())
+    # `kill -USR1 <pid>` prints every thread's stack to stderr: what a stuck server is doing.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
+    while not stop.wait(0.5):
+        pass
+
+
+def command_up(args: argparse.Namespace) -> int:
+    from harness.clients.demo_setup import set_up_ringcentral_tutorial
+    from harness.clients.session import Harness
+    from harness.serving.landing import create_landing_app
+    from harness.serving.servers import ServedApp
+    from harness.serving.stack import Stack
+
+    stack = Stack(ca_directory=Path(args.state_dir) / "ca")
+    base = args.base_port
+    ports = {name: base + 1 + i for i, name in enumerate(SERVICES)} if base else {}
+    stack.start(ports=ports, bind=args.bind)
+    links: dict[str, str] = {}
+    if not args.empty:
+        with stack.http_client() as client:
+            links = set_up_ringcentral_tutorial(Harness(stack, client))
+    if args.provisioning_poll_seconds > 0:
+        # Provisioning Status On must lead to cycles without a test calling run-due: the tenant's
+        # own background scheduler (one thread, the one /_mock/provisioning/scheduler controls).
+        _provisioning_scheduler(stack, running=True, poll_seconds=args.provisioning_poll_seconds)
+    info = stack.describe()
+    landing = ServedApp(
+        "landing", create_landing_app(info, links), None, host=args.bind, port=base or 0
+    ).start()
+    info["landing_page"] = f"http://127.0.0.1:{landing.port}/"
+    if args.print_urls == "json":
+        print(json.dumps(info), flush=True)
+    else:
+        print(f"Entra harness is up. Landing page: {info['landing_page']}")
+        print(
+            f"Demo user: {info['credentials']['demo_user']['userPrincipalName']} / "
+            f"{info['credentials']['demo_user']['password']}"
+        )
+        for host, address in info["hosts"].items():
+            print(f"  https://{host}/  ->  {address}")
+        print("Ctrl-C stops it.", flush=True)
+    _wait_for_interrupt()
+    if args.provisioning_poll_seconds > 0:
+        _provisioning_scheduler(stack, running=False)
+    landing.stop()
+    stack.stop()
+    return 0
+
+
+def _provisioning_scheduler(stack: Stack, running: bool, poll_seconds: float = 5.0) -> None:
+    with stack.http_client() as client:
+        client.post(
+            SCHEDULER_CONTROL, json={"running": running, "poll_seconds": poll_seconds}
+        ).raise_for_status()
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    """One mock on one port with the shared CA directory: what each docker-compose service runs."""
+    from harness.serving.stack import Stack
+
+    stack = Stack(ca_directory=Path(args.ca_dir), enable_control=not args.no_control)
+    stack.start(ports={args.service: args.port}, only=[args.service], bind=args.bind)
+    print(
+        f"{args.service} serving {sorted(stack.host_map.ports)} on {args.bind}:{args.port}",
+        flush=True,
+    )
+    _wait_for_interrupt()
+    stack.stop()
+    return 0
+
+
+def command_demo(args: argparse.Namespace) -> int:
+    """Run the tutorial scenarios; write the HTML report, Cucumber JSON and JUnit XML beside it."""
+    import pytest
+
+    report = Path(args.report).resolve()
+    cucumber = report.with_name("cucumber.json")
+    junit = report.with_name("junit.xml")
+    code = pytest.main(
+        [
+            "tests/test_features.py",
+            "-q",
+            "--demo-report",
+            str(report),
+            f"--cucumberjson={cucumber}",
+            f"--junitxml={junit}",
+            *args.pytest_args,
+        ]
+    )
+    print(f"Demo report: {report}\nCucumber JSON: {cucumber}\nJUnit XML: {junit}")
+    return int(code)
+
+
+def command_check_sp(args: argparse.Namespace) -> int:
+    """Check an external SP; the first run writes the IdP metadata it must be configured with."""
+    from harness.checks.options import check_sp_options
+    from harness.checks.sp.run import run_check_sp, table
+    from harness.serving.stack import Stack
+
+    try:
+        options = check_sp_options(args)
+    except ValueError as error:
+        print(f"entra-harness check-sp: {error}", file=sys.stderr)
+        return 2
+    stack = Stack().start()
+    try:
+        run = run_check_sp(stack, options)
+    finally:
+        stack.stop()
+    print(table(run))
+    print(f"IdP metadata for the SP (stable across runs): {run.idp_metadata_path}")
+    print(f"Reports: {options.report_dir}/check-sp.json, junit.xml, check-sp.html")
+    return 1 if run.failed else 0
+
+
+def command_check_scim(args: argparse.Namespace) -> int:
+    """Check an external SCIM endpoint through the provisioning engine and RFC 7644 probes."""
+    from harness.checks.options import check_scim_options
+    from harness.checks.scim.run import run_check_scim, table
+
+    options = check_scim_options(args)
+    run = run_check_scim(options)
+    print(table(run))
+    print(
+        f"{run.seconds} s. Reports: {options.report_dir}/check-scim.json, junit.xml, check-scim.html"
+    )
+    return 1 if run.failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="entra-harness", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    up = commands.add_parser("up", help="serve the tenant and the vendors with a landing page")
+    up.add_argument("--print-urls", choices=["text", "json"], default="text")
+    up.add_argument(
+        "--base-port",
+        type=int,
+        default=0,
+        help="landing page on this port, the mocks on the next ones (default: free ports)",
+    )
+    up.add_argument("--bind", default="127.0.0.1")
+    up.add_argument("--state-dir", default=".entra-harness")
+    up.add_argument("--empty", action="store_true", help="start without the tutorial's set-up")
+    up.add_argument(
+        "--provisioning-poll-seconds",
+        type=float,
+        default=5.0,
+        help="how often the background provisioning scheduler runs due cycles (0: not started)",
+    )
+    up.set_defaults(run=command_up)
+
+    serve = commands.add_parser("serve", help="serve one mock (for containers)")
+    serve.add_argument("service", choices=SERVICES)
+    serve.add_argument("--port", type=int, default=443)
+    serve.add_argument("--bind", default="0.0.0.0")
+    serve.add_argument("--ca-dir", default="/var/lib/entra-harness/ca")
+    serve.add_argument("--no-control", action="store_true", help="disable the /_mock controls")
+    serve.set_defaults(run=command_serve)
+
+    demo = commands.add_parser("demo", help="run the tutorial scenarios and write the demo report")
+    demo.add_argument("--report", default="reports/demo.html")
+    demo.add_argument("pytest_args", nargs="*")
+    demo.set_defaults(run=command_demo)
+
+    check = commands.add_parser(
+        "check-sp",
+        help="check an external SAML SP for conformance with Entra and for the known SAML attacks",
+    )
+    add_options(check.add_argument, SP_OPTIONS, required=("metadata",))
+    check.set_defaults(run=command_check_sp)
+
+    scim = commands.add_parser(
+        "check-scim",
+        help="check an external SCIM endpoint the way Entra's gallery validation does, offline",
+    )
+    add_options(scim.add_argument, SCIM_OPTIONS, required=("url", "token"))
+    scim.set_defaults(run=command_check_scim)
+
+    bench = commands.add_parser("bench", help="run the benchmarks (bench/run.py) from the repo")
+    bench.add_argument(
+        "sections", nargs="*", help="idp memory scim provisioning startup browser (default: all)"
+    )
+    bench.add_argument("--only", default="", help="comma-separated sections, e.g. scim,idp")
+    bench.set_defaults(
+        run=lambda a: __import__("bench.run").run.main(
+            [*a.sections, *(["--only", a.only] if a.only else [])]
+        )
+    )
+
+    args = parser.parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+"""The state `entra-harness up` starts with: tutorial 000 done, so B.Simon can sign in at once."""
+
+from __future__ import annotations
+
+from harness.clients.people import b_simon
+from harness.clients.session import Harness
+from harness.clients.vendor_setup import configure_vendor_sso, create_vendor_user
+from harness.serving.stack import DEMO_PASSWORD
+
+
+def set_up_ringcentral_tutorial(harness: Harness) -> dict[str, str]:
+    """Tutorial 000 in order: gallery app, Basic SAML Configuration, B.Simon, assignment,
+    RingCentral given the App Federation Metadata, email mapping, SSO on, B.Simon at RingCentral."""
+    person = b_simon(DEMO_PASSWORD)
+    user = harness.admin.create_user(person.password, **person.properties)
+    region = harness.gallery_app("RingCentral").sso.region("us")
+    app = harness.admin.add_gallery_app("RingCentral")
+    harness.admin.configure_saml(app, [region.identifier], [region.reply_url])
+    harness.admin.assign(app, user["id"])
+    configure_vendor_sso(harness, "RingCentral", region.key, app)
+    create_vendor_user(harness, "RingCentral", region.key, person)
+    return {
+        "My Apps": "https://myapps.microsoft.com/",
+        "RingCentral user access URL": harness.stack.tenant.user_access_url(
+            harness.stack.tenant.find_app(app.app_id)
+        ),
+        "App Federation Metadata Url": harness.admin.app_federation_metadata_url(app),
+    }

@@ -1,0 +1,1 @@
+"""The demo report: each scenario with its screenshots and every exchange explained."""

@@ -1,0 +1,1 @@
+"""The shared kernel every mock stands on: the clock and the /_mock control namespace."""
