@@ -4,6 +4,10 @@
 `harness` (function): the same stack reset before each test, with admin clients.
 `entra_browser` (session) / `entra_page` (function): Debian's Chromium driven by Playwright,
 routed to the mocks; a failed test keeps a screenshot and a Playwright trace.
+
+Override in a conftest.py, as with pytest-playwright's `browser_type_launch_args`:
+`entra_stack_options` (Stack's keyword arguments), `entra_browser_launch_args` (executable,
+headless, arguments), `entra_browser_context_args` (viewport and other context options).
 """
 
 from __future__ import annotations
@@ -11,13 +15,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from harness.clients.session import Harness
 from harness.report.demo_report import PAGE_KEY
 from harness.serving.stack import CHROMIUM, Stack
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
 
 # check-sp and check-scim as pytest options (--check-sp-…, --check-scim-…).
 pytest_plugins = ["harness.pytest_plugin.checks"]
@@ -34,6 +41,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--demo-report",
         default=None,
         help="write the HTML demo report (steps, screenshots, SAML) to this path",
+    )
+    group.addoption(
+        "--entra-browser-executable",
+        default=CHROMIUM,
+        help="the Chromium the browser fixtures launch (default: Debian's headless shell or chromium)",
+    )
+    group.addoption(
+        "--entra-headed",
+        action="store_true",
+        help="show the browser window instead of running headless",
     )
 
 
@@ -54,8 +71,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 @pytest.fixture(scope="session")
-def entra_stack() -> Iterator[Stack]:
-    stack = Stack().start()
+def entra_stack_options() -> dict[str, Any]:
+    """Keyword arguments of the session's Stack (scim_store, scim_directory, …); override to change."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def entra_stack(entra_stack_options: dict[str, Any]) -> Iterator[Stack]:
+    stack = Stack(**entra_stack_options).start()
     yield stack
     stack.stop()
 
@@ -68,23 +91,39 @@ def harness(entra_stack: Stack) -> Iterator[Harness]:
 
 
 @pytest.fixture(scope="session")
-def entra_browser(entra_stack: Stack) -> Iterator[Any]:
+def entra_browser_launch_args(entra_stack: Stack, pytestconfig: pytest.Config) -> dict[str, Any]:
+    """Playwright's launch options; the arguments route every mock's host to the stack."""
+    return {
+        "executable_path": pytestconfig.getoption("--entra-browser-executable", CHROMIUM),
+        "headless": not pytestconfig.getoption("--entra-headed", False),
+        "args": entra_stack.chromium_args(),
+    }
+
+
+@pytest.fixture(scope="session")
+def entra_browser_context_args() -> dict[str, Any]:
+    """Playwright's new_context options of the session's one context."""
+    return {"viewport": {"width": 1100, "height": 760}}
+
+
+@pytest.fixture(scope="session")
+def entra_browser(entra_browser_launch_args: dict[str, Any]) -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=entra_stack.chromium_args()
-        )
+        browser = playwright.chromium.launch(**entra_browser_launch_args)
         yield browser
         browser.close()
 
 
 @pytest.fixture(scope="session")
-def entra_context(entra_browser: Any) -> Iterator[Any]:
+def entra_context(
+    entra_browser: Browser, entra_browser_context_args: dict[str, Any]
+) -> Iterator[BrowserContext]:
     """The session's one browser context, emptied after each test (see entra_page). A fresh
     context per test costs a renderer process start, ~150 ms here against ~60 ms for a fresh
     page in this one (bench/run.py browser section); a blank page keeps its renderer alive."""
-    context = entra_browser.new_context(viewport={"width": 1100, "height": 760})
+    context = entra_browser.new_context(**entra_browser_context_args)
     context.new_page()
     context.tracing.start(screenshots=True, snapshots=True)
     yield context
@@ -94,8 +133,8 @@ def entra_context(entra_browser: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def entra_page(
-    entra_context: Any, harness: Harness, request: pytest.FixtureRequest
-) -> Iterator[Any]:
+    entra_context: BrowserContext, harness: Harness, request: pytest.FixtureRequest
+) -> Iterator[Page]:
     """A new page (its own history and sessionStorage) in a context without cookies: what a
     test leaves (windows, cookies, granted permissions) is gone before the next one. This
     browser reaches only the mocks (host-resolver rules), and they keep nothing in localStorage
