@@ -47,6 +47,8 @@ ENTRA_VALUES = (
     ("application id", "application_id"),
     ("application (client) id", "application_id"),
 )
+# A claims table's header ends the Basic SAML values (AWS lists claims before the certificate step).
+CLAIMS_HEADER = re.compile(r"^\s*>?\s*\|\s*name\s*\|\s*source", re.IGNORECASE)
 MODE_TOKEN = re.compile(r"\b(SP|IDP|IdP)\b")
 FIRST_NAME = ("givenname", "firstname", "first_name", "first name", "fname")
 LAST_NAME = ("surname", "lastname", "last_name", "last name", "familyname", "lname")
@@ -90,7 +92,8 @@ def _region_end(document: Document, start: int) -> int | None:
         if line.text.lstrip().startswith("#"):
             return line.number
         if (
-            "saml signing certificate" in lowered
+            CLAIMS_HEADER.match(line.text)
+            or "saml signing certificate" in lowered
             or "default-attributes" in lowered
             or "edit-attribute" in lowered
             or "specific format" in lowered
@@ -149,16 +152,17 @@ def _urls(document: Document, sso: SsoImport, warnings: list[Warning]) -> None:
                 mode = "idp"
             elif tokens == {"SP"}:
                 mode = "sp"
-        labels = [
-            name for term in bold_terms(line.text) if (name := field_of_label(term, language))
-        ]
+        label_terms = [term for term in bold_terms(line.text) if field_of_label(term, language)]
+        labels = [name for term in label_terms if (name := field_of_label(term, language))]
         tail = line.text
         if labels:
             current = list(dict.fromkeys(labels))
             for name in current:
                 labelled.setdefault(name, line.number)
-            # Values after the last label on the line belong to it ("type the URL: `…`").
-            tail = line.text[line.text.rfind("**") + 2 :]
+            # Values after the last label on the line belong to it ("type the URL: `…`"; AWS: "update
+            # both **Identifier (Entity ID)** and **Reply URL** with … `https://…`. Select **Save**").
+            last = f"**{label_terms[-1]}**"
+            tail = line.text[line.text.rfind(last) + len(last) :]
         if not current:
             continue
         stripped = tail.strip()

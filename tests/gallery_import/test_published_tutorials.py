@@ -1,0 +1,264 @@
+"""Short excerpts of other published gallery tutorials (MicrosoftDocs/entra-docs, CC BY 4.0), read during
+development to generalise beyond the corpus: each shape the importer must read the same way."""
+
+# ruff: noqa: E501 (the excerpts keep the tutorials' own long lines)
+
+from __future__ import annotations
+
+from pathlib import Path
+from textwrap import dedent
+from typing import Any
+
+from gallery.importer.document import parse
+from gallery.importer.tutorial import import_document
+
+FRONT = "---\ntitle: {title}\nms.service: entra-id\n---\n\n# {title}\n\n"
+
+
+def summary(name: str, title: str, body: str) -> dict[str, Any]:
+    text = FRONT.format(title=title) + dedent(body)
+    return import_document(parse(text, Path(name)), name).summary()
+
+
+def test_aws_same_value_for_two_fields_claims_with_namespace_and_role() -> None:
+    """amazon-web-service-tutorial.md: one sentence gives Identifier and Reply URL one value."""
+    result = summary(
+        "amazon-web-service-tutorial.md",
+        "Microsoft Entra SSO integration with AWS Single-Account Access",
+        """\
+        * AWS Single-Account Access supports **SP and IDP** initiated SSO.
+
+        1. In the **Basic SAML Configuration** section, update both **Identifier (Entity ID)** and **Reply URL** with the same default value: `https://signin.aws.amazon.com/saml`. You must select **Save** to save the configuration changes.
+
+        1. In addition to above, AWS application expects few more attributes to be passed back in SAML response which are shown below.
+
+        \t| Name  | Source attribute  | Namespace |
+        \t| --------------- | --------------- | --------------- |
+        \t| RoleSessionName | user.userprincipalname | `https://aws.amazon.com/SAML/Attributes` |
+        \t| Role | user.assignedroles |  `https://aws.amazon.com/SAML/Attributes` |
+
+        1. In the **SAML Signing Certificate** section, find **Federation Metadata XML** and select **Download**.
+        """,
+    )
+    sso = summary_sso(result)
+    assert result["app"] == "AWS Single-Account Access"
+    assert sso["modes"] == ["sp", "idp"]
+    assert sso["identifier"] == sso["reply_url"] == ["https://signin.aws.amazon.com/saml"]
+    assert sso["claims"][1] == {
+        "name": "Role",
+        "source": "user.assignedroles",
+        "namespace": "https://aws.amazon.com/SAML/Attributes",
+    }
+    assert sso["role_claim"] is True
+    assert sso["certificate"] == "federation_metadata_xml"
+
+
+def summary_sso(result: dict[str, Any]) -> dict[str, Any]:
+    assert result["kind"] == "sso", result
+    sso: dict[str, Any] = result["sso"]
+    return sso
+
+
+def test_4me_alternatives_in_tables_and_a_thumbprint() -> None:
+    """4me-tutorial.md: Environment | URL tables; the app takes the thumbprint (no certificate file)."""
+    result = summary(
+        "4me-tutorial.md",
+        "Microsoft Entra single sign-on (SSO) integration with 4me",
+        """\
+        * 4me supports **SP** initiated SSO.
+        * 4me supports **Just In Time** user provisioning.
+
+        1. On the **Basic SAML Configuration** section, enter the values for the following fields:
+
+        \ta. In the **Sign on URL** text box, type a URL using one of the following patterns:
+
+        \t| Environment| URL|
+        \t|---|---|
+        \t| PRODUCTION | `https://<SUBDOMAIN>.4me.com`|
+        \t| QA| `https://<SUBDOMAIN>.4me.qa`|
+        \t| | |
+
+        1. In the **SAML Signing Certificate** section, copy the **THUMBPRINT** and save it on your computer.
+
+        ## Configure 4me SSO
+
+        \tb. In the **Remote logout URL** textbox, paste the value of **Logout URL**, which you copied previously.
+
+        \td. In the **Certificate fingerprint** textbox, paste the **THUMBPRINT** value separated by a colon.
+
+        ## Test SSO
+        """,
+    )
+    sso = summary_sso(result)
+    assert sso["sign_on_url"] == ["https://<SUBDOMAIN>.4me.com", "https://<SUBDOMAIN>.4me.qa"]
+    assert sso["placeholders"] == ["<SUBDOMAIN>"]
+    assert sso["jit"] is True
+    assert sso["certificate"] is None
+    assert sso["app_side_fields"] == [
+        {"field": "Remote logout URL", "entra_value": "logout_url"},
+        {"field": "Certificate fingerprint", "entra_value": "certificate"},
+    ]
+
+
+def test_amazon_business_sign_on_url_obtained_later_is_not_in_the_text() -> None:
+    """amazon-business-tutorial.md: the SP-mode Sign-on URL comes from the app's own configuration."""
+    result = summary(
+        "amazon-business-tutorial.md",
+        "Tutorial: Integrate Amazon Business with Microsoft Entra ID",
+        """\
+        * Amazon Business supports **SP and IDP** initiated SSO.
+
+        1. On the **Basic SAML Configuration** section, if you wish to configure in **IDP** initiated mode, perform the following steps:
+
+            1. In the **Identifier (Entity ID)** text box, type one of the following URLs:
+
+               | URL | Region |
+               |-|-|
+               | `https://www.amazon.com`| North America |
+               | `https://www.amazon.de`| Europe |
+
+               > [!NOTE]
+               > You will get the `<idpid>` value from the Amazon Business SSO configuration section.
+
+        1. If you want to configure the application in **SP** initiated mode, you will need to add the full URL provided in the Amazon Business configuration to the **Sign-on URL** in the **Set additional URLs** section.
+
+        1. In the **SAML Signing Certificate** section, click copy button to copy **App Federation Metadata Url**.
+        """,
+    )
+    sso = summary_sso(result)
+    assert result["app"] == "Amazon Business"
+    assert sso["identifier"] == ["https://www.amazon.com", "https://www.amazon.de"]
+    assert sso["values_not_in_text"] == ["sign_on_url"]
+    assert sso["placeholders"] == []  # the NOTE's `<idpid>` is no value
+    assert sso["certificate"] == "metadata_url"
+
+
+def test_alibaba_values_auto_populated_from_sp_metadata() -> None:
+    """alibaba-cloud-service-role-based-sso-tutorial.md: Identifier and Reply URL come from a metadata upload."""
+    result = summary(
+        "alibaba-cloud-service-role-based-sso-tutorial.md",
+        "Tutorial: Microsoft Entra single sign-on (SSO) integration with Alibaba Cloud Service (Role-based SSO)",
+        """\
+        * Alibaba Cloud Service (Role-based SSO) supports **IDP** initiated SSO
+
+        1. On the **Basic SAML Configuration** section, if you have **Service Provider metadata file**, perform the following steps:
+
+            c. Once the metadata file is successfully uploaded, the **Identifier** and **Reply URL** values get auto populated in Alibaba Cloud Service (Role-based SSO) section textbox:
+
+        1. Alibaba Cloud Service (Role-based SSO) require roles to be configured in Microsoft Entra ID. The role claim is pre-configured so you don't have to configure it.
+
+        1. In the **SAML Signing Certificate** section, find **Federation Metadata XML** and select **Download**.
+        """,
+    )
+    sso = summary_sso(result)
+    assert result["app"] == "Alibaba Cloud Service (Role-based SSO)"
+    assert sso["modes"] == ["idp"]
+    assert sso["identifier"] == sso["reply_url"] == []
+    assert sorted(sso["values_not_in_text"]) == ["identifier", "reply_url"]
+    assert sso["role_claim"] is True
+
+
+def test_oidc_and_f5_tutorials_are_excluded() -> None:
+    oidc = summary(
+        "adp-oidc-tutorial.md",
+        "Microsoft Entra single sign-on (SSO) integration with ADP (OIDC)",
+        "1. Copy **Application (client) ID** and use it later.\n1. In the **Redirect URIs** textbox, paste the value.\n",
+    )
+    assert (oidc["kind"], oidc["exclude_reason"], oidc["sso"]) == ("excluded", "oidc", None)
+    f5 = summary(
+        "advance-kerbf5-tutorial.md",
+        "Microsoft Entra single sign-on (SSO) integration with F5",
+        "1. On the **Basic SAML Configuration** section:\n\n    a. In the **Identifier** text box: `https://<YourCustomFQDN>.f5.com/`\n",
+    )
+    assert f5["kind"] == "excluded"
+    assert f5["exclude_reason"].startswith("other: ")
+
+
+def test_servicenow_provisioning_is_not_scim() -> None:
+    """servicenow-provisioning-tutorial.md: admin user name and password, the instance's table API."""
+    result = summary(
+        "servicenow-provisioning-tutorial.md",
+        "Configure ServiceNow for automatic user provisioning",
+        """\
+        > [!div class="checklist"]
+        > - Create users in ServiceNow.
+
+        1. In the **Admin Credentials** section, enter your ServiceNow admin credentials and username. Select **Test Connection**.
+
+        - Provisioning requests are sent by default to https://{your-instance-name}.service-now.com/{table-name}. If you need a custom tenant URL, you can provide the entire URL as the instance name.
+        """,
+    )
+    assert (result["kind"], result["exclude_reason"]) == ("excluded", "not-scim")
+
+
+def test_8x8_provisioning_table_without_filter_columns_and_a_custom_extension() -> None:
+    """8x8-provisioning-tutorial.md: Attribute | Type | Notes; the 8x8 site extension."""
+    result = summary(
+        "8x8-provisioning-tutorial.md",
+        "Configure 8x8 for automatic user provisioning",
+        """\
+        > [!div class="checklist"]
+        > * Create users in 8x8
+        > * Deactivate users in 8x8 when they do not require access anymore
+        > * [Single sign-on](./8x8virtualoffice-tutorial.md) to 8x8 (recommended)
+
+        5. Under the **Admin Credentials** section, copy the **8x8 URL** from Admin Console into **Tenant URL**. Copy the **8x8 API Token** from Admin Console into **Secret Token**.
+
+           |Attribute|Type|Notes|
+           |---|---|---|
+           |userName|String|Sets both Username and Federation ID|
+           |urn:ietf:params:scim:schemas:extension:8x8:1.1:User:site|String|Cannot be updated after user creation|
+        """,
+    )
+    prov = result["provisioning"]
+    assert prov["capabilities"] == ["create_users", "remove_users", "sso"]
+    assert prov["tenant_url"] is None
+    assert prov["auth"] == "bearer_token"
+    assert [a["name"] for a in prov["user_attributes"]] == [
+        "userName",
+        "urn:ietf:params:scim:schemas:extension:8x8:1.1:User:site",
+    ]
+    assert prov["user_attributes"][0] | {} == {
+        "name": "userName",
+        "type": "String",
+        "filterable": None,
+        "required": None,
+        "source": "userPrincipalName",
+    }
+    assert prov["user_attributes"][1]["custom_extension"] is True
+
+
+def test_airtable_literal_tenant_url_in_a_sub_step() -> None:
+    result = summary(
+        "airtable-provisioning-tutorial.md",
+        "Configure Airtable for automatic user provisioning",
+        """\
+        ## Supported capabilities
+        > [!div class="checklist"]
+        > * Provision groups and group memberships in Airtable.
+
+        1. Under the **Admin Credentials** section,
+           1. Enter `https://airtable.com/scim/v2` as the Airtable **Tenant URL**.
+        """,
+    )
+    assert result["provisioning"]["tenant_url"] == "https://airtable.com/scim/v2"
+    assert result["provisioning"]["capabilities"] == ["provision_groups"]
+
+
+def test_provenance_points_at_the_source_lines() -> None:
+    result = summary(
+        "23video-tutorial.md",
+        "Microsoft Entra SSO integration with 23 Video",
+        """\
+        * 23 Video supports **SP** initiated SSO.
+
+        1. On the **Basic SAML Configuration** section, perform the following steps:
+
+            a. In the **Identifier (Entity ID)** text box, type a URL using the following pattern:
+            `https://www.23video.com/saml/trust/<uniqueid>`
+        """,
+    )
+    # Front matter (4 lines), a blank, the H1, a blank: the scenario bullet is line 8.
+    assert result["provenance"]["sso"]["modes"] == [8]
+    assert result["provenance"]["sso"]["identifier"] == [13]
+    assert result["sso"]["identifier"] == ["https://www.23video.com/saml/trust/<uniqueid>"]
