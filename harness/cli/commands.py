@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gallery import load_gallery
+from gallery.importer.cli import add_arguments as add_import_arguments
+from gallery.importer.cli import run as run_import
 from harness.checks.options import SCIM_OPTIONS, SP_OPTIONS, add_options
 
 if TYPE_CHECKING:
@@ -219,6 +221,13 @@ def main(argv: list[str] | None = None) -> int:
             [*a.sections, *(["--only", a.only] if a.only else [])]
         )
     )
+
+    importer = commands.add_parser(
+        "import",
+        help="turn a published gallery tutorial into an app profile (--out FILE.toml, --json summary)",
+    )
+    add_import_arguments(importer)
+    importer.set_defaults(run=run_import)
 
     args = parser.parse_args(argv)
     return int(args.run(args))
