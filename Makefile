@@ -2,7 +2,7 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup test demo up lint type bench clean
+.PHONY: setup test demo up lint type bench corpus clean
 
 setup:
 	@sh scripts/bootstrap.sh
@@ -31,6 +31,10 @@ type: setup
 bench: setup
 	@command -v wrk >/dev/null 2>&1 || { sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; $$sudo apt-get install -y -q wrk; }
 	$(BIN)/python -m bench.run $(if $(ONLY),--only $(ONLY))
+
+# Imports every tutorial of ../shared/gallery-corpus and prints per-field accuracy (issue 18).
+corpus: setup
+	$(BIN)/python -m gallery.importer.corpus
 
 clean:
 	rm -rf reports .pytest_cache .mypy_cache .ruff_cache
