@@ -1,1 +1,1 @@
-"""Orchestration of the simulated tenant and vendors: serving, TLS, host routing, CLI, pytest plugin."""
+"""The harness around the mocks, one subpackage per role: serving, cli, clients, pytest_plugin, report, checks."""
