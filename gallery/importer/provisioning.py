@@ -9,6 +9,7 @@ from gallery.importer.document import Document, Table, code_spans, plain
 from gallery.importer.entra_scim_defaults import default_source
 from gallery.importer.model import ProvisioningImport, Sourced, Warning
 from gallery.importer.patterns import bare_urls
+from gallery.importer.scim_names import scim_name
 
 CHECKLIST = re.compile(r"^\s*>\s*\[!div\s+class=\"?checklist\"?\]", re.IGNORECASE)
 # A SCIM attribute path as Entra's mapping writes it (RFC 7644 §3.10 attribute paths, with filters).
@@ -158,19 +159,25 @@ def _attributes(document: Document, prov: ProvisioningImport, warnings: list[War
             name = cells[0].replace("`", "").strip()
             if not name:
                 continue
+            read_as = scim_name(name, language)
             attribute: dict[str, object] = {
                 "name": name,
                 "type": plain(cells[1]) if len(cells) > 1 else "",
                 "filterable": _cell_flag(cells, filter_column),
                 "required": _cell_flag(cells, required_column),
-                "source": default_source(name, group=is_group),
+                "source": default_source(read_as, group=is_group),
             }
-            if name.startswith("urn:") and not name.lower().startswith(
+            if read_as != name:
+                attribute["scim_name"] = read_as
+                warnings.append(
+                    Warning(number, f"attribute {name!r} read as {read_as!r} (kept as written)")
+                )
+            if read_as.startswith("urn:") and not read_as.lower().startswith(
                 "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user"
             ):
                 attribute["custom_extension"] = True
             target.append(Sourced(attribute, number))
-            if not SCIM_PATH.match(name):
+            if not SCIM_PATH.match(read_as):
                 warnings.append(
                     Warning(
                         number, f"attribute {name!r} is not a SCIM attribute path (kept as written)"
