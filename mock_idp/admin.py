@@ -221,6 +221,17 @@ def set_basic_saml_configuration(
         app.logout_url = logout_url or None
 
 
+def select_saml_in_portal(tenant: Tenant, app: EnterpriseApp) -> None:
+    """Single sign-on > SAML: the portal creates the app's first signing certificate with it.
+    Graph's PATCH preferredSingleSignOnMode does not: Microsoft's Graph walkthrough ("Automate
+    SAML-based SSO app configuration with Microsoft Graph API") adds it with
+    addTokenSigningCertificate, so doing it here too would leave two certificates there."""
+    with tenant.lock:
+        app.preferred_sso_mode = "saml"
+        if not app.certificates:
+            add_signing_certificate(tenant, app)
+
+
 def add_signing_certificate(
     tenant: Tenant, app: EnterpriseApp, end: datetime | None = None
 ) -> SigningCertificate:

@@ -222,11 +222,7 @@ def register_admin_pages(app: Flask, tenant: Tenant) -> None:
     def single_sign_on(app_id: str) -> Response:
         target = find(app_id)
         if request.method == "POST" and request.form.get("method") == "saml":
-            # Selecting SAML creates the app's first signing certificate (portal behaviour).
-            with tenant.lock:
-                target.preferred_sso_mode = "saml"
-            if not target.certificates:
-                admin.add_signing_certificate(tenant, target)
+            admin.select_saml_in_portal(tenant, target)
         if target.preferred_sso_mode != "saml":
             return page(
                 "sso_method.html",
