@@ -315,6 +315,9 @@ FIELD_FIRST = re.compile(
 PASTE = re.compile(r"\b(paste|upload|copy)\b", re.IGNORECASE)
 SUPPORT = re.compile(r"support\b|mailto:", re.IGNORECASE)
 # "click **Choose file**": a button, not a field.
+BUTTON_TERM = re.compile(
+    r"\b(?:click|select|choose)\s+(?:on\s+)?(?:the\s+)?\*\*(.+?)\*\*", re.IGNORECASE
+)
 BUTTON = re.compile(r"\b(click|select|choose)\s+(on\s+)?(the\s+)?\*\*", re.IGNORECASE)
 
 
@@ -347,15 +350,18 @@ def _app_side_fields(document: Document, sso: SsoImport, start: int, app: str) -
             continue
         terms = [term for term in bold_terms(line.text) if term.casefold() != app.casefold()]
         found: tuple[str, str] | None = None
+        # "Select **Browse** to upload the base-64 encoded certificate … into the **ADFS Certificate**":
+        # buttons are no fields, the Entra value is named in plain words.
+        buttons = {m.group(1) for m in BUTTON_TERM.finditer(line.text)}
+        fields = [term for term in terms if term not in buttons]
         if (
-            len(terms) == 1
+            len(fields) == 1
             and PASTE.search(line.text)
-            and not entra_value_of(terms[0])
-            and not BUTTON.search(line.text)
+            and not any(entra_value_of(term) for term in terms)
         ):
-            value = _entra_value_in_text(line.text, terms[0])
+            value = _entra_value_in_text(line.text, fields[0])
             if value:
-                found = (terms[0], value)
+                found = (fields[0], value)
         elif len(terms) >= 2:
             classified = [(term, entra_value_of(term)) for term in terms]
             if FIELD_FIRST.match(line.text):
