@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from flask import Flask, Response, abort, jsonify, request
+from pydantic import BaseModel, ConfigDict
 from scim2_models import SCIMException
+
+from mock_kernel.control import json_object, since_parameter
 
 from .errors import error_response
 from .requests import ScimRequest
 from .target import ScimTarget
+
+
+class RateLimitSwitch(BaseModel):
+    """POST /_mock/scim/rate-limits: {"enforced": true|false}."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enforced: bool | None = None
 
 
 def add_scim_controls(control: Flask, target: ScimTarget) -> None:
@@ -17,7 +28,7 @@ def add_scim_controls(control: Flask, target: ScimTarget) -> None:
     @control.get("/_mock/requests")
     def requests_log() -> Response:
         """Every SCIM request and response, oldest first; `?since=<seq>` for the newer ones."""
-        since = int(request.args.get("since", "0"))
+        since = since_parameter()
         return jsonify({"requests": [entry.as_dict() for entry in target.log.since(since)]})
 
     @control.delete("/_mock/requests")
@@ -32,10 +43,10 @@ def add_scim_controls(control: Flask, target: ScimTarget) -> None:
     @control.post("/_mock/scim/rate-limits")
     def rate_limits() -> Response:
         """{"enforced": true|false}: switch the vendor's usage-plan limits on or off."""
-        body = request.get_json(force=True)
+        change = RateLimitSwitch.model_validate(json_object())
         plan = target.service.usage_plan
-        if "enforced" in body:
-            plan.enforced = bool(body["enforced"])
+        if change.enforced is not None:
+            plan.enforced = change.enforced
         return jsonify(plan.describe())
 
     @control.get("/_mock/scim/<resource_type>")

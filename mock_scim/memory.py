@@ -12,7 +12,7 @@ from uuid import uuid4
 
 from scim2_models import NotFoundException, UniquenessException
 
-from .storage import IndexKey, ScimStore, StoredResource, check_version, distinct_keys
+from .storage import Change, IndexKey, ScimStore, StoredResource, check_version, distinct_keys
 
 
 @dataclass
@@ -31,7 +31,8 @@ class MemoryStore(ScimStore):
     """Resources in dicts behind one lock; keys in an index that also enforces uniqueness."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        # Reentrant: an update's change may read the store (service rules) under the lock.
+        self._lock = threading.RLock()
         self._sequence = itertools.count(1)
         self._rows: dict[str, dict[str, _Row]] = {}
         self._index: dict[tuple[str, str, str], set[str]] = {}
@@ -101,18 +102,39 @@ class MemoryStore(ScimStore):
         now: str,
         expected_version: int | None = None,
     ) -> StoredResource:
-        distinct = distinct_keys(keys)
-        text = json.dumps(data)
         with self._lock:
             row = self._row(resource_type, resource_id)
             check_version(resource_type, resource_id, row.version, expected_version)
-            self._check_unique(resource_type, distinct, row.id)
-            # A new row rather than a changed one: a scan already under way keeps its snapshot.
-            new = _Row(row.seq, row.id, row.version + 1, row.created, now, text)
-            self._drop_keys(resource_type, row)
-            self._rows[resource_type][row.id] = new
-            self._add_keys(resource_type, new, distinct)
-            return self._resource(resource_type, new)
+            return self._rewrite(resource_type, row, data, keys, now)
+
+    def update(
+        self, resource_type: str, resource_id: str, change: Change, now: str
+    ) -> StoredResource:
+        with self._lock:
+            row = self._row(resource_type, resource_id)
+            stored = self._resource(resource_type, row)
+            changed = change(stored)
+            if changed is None:
+                return stored
+            return self._rewrite(resource_type, row, *changed, now)
+
+    def _rewrite(
+        self,
+        resource_type: str,
+        row: _Row,
+        data: dict[str, Any],
+        keys: Iterable[IndexKey],
+        now: str,
+    ) -> StoredResource:
+        distinct = distinct_keys(keys)
+        text = json.dumps(data)
+        self._check_unique(resource_type, distinct, row.id)
+        # A new row rather than a changed one: a scan already under way keeps its snapshot.
+        new = _Row(row.seq, row.id, row.version + 1, row.created, now, text)
+        self._drop_keys(resource_type, row)
+        self._rows[resource_type][row.id] = new
+        self._add_keys(resource_type, new, distinct)
+        return self._resource(resource_type, new)
 
     def delete(
         self, resource_type: str, resource_id: str, expected_version: int | None = None

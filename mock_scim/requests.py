@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from scim2_models import InvalidSyntaxException
+
+from mock_kernel.limits import JsonTooDeep, load_json
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,9 @@ class ScimRequest:
     def json(self) -> dict[str, Any]:
         """The body as a JSON object; RFC 7644 §3.12 invalidSyntax when it is not one."""
         try:
-            document = json.loads(self.body or b"null")
+            document = load_json(self.body or b"null")
+        except JsonTooDeep as error:
+            raise InvalidSyntaxException(detail=str(error)) from None
         except ValueError:
             raise InvalidSyntaxException(detail="the request body is not valid JSON") from None
         if not isinstance(document, dict):

@@ -56,9 +56,6 @@ from .validation import read_request
 
 SPC = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
-# How often a PATCH/PUT/DELETE is retried when another write changed the resource between its
-# read and its write (the store's version check caught it), if the client sent no If-Match.
-RETRIES = 8
 
 
 class ScimService:
@@ -509,27 +506,18 @@ class ScimService:
         resource_id: str,
         change: Callable[[StoredResource], dict[str, Any]],
     ) -> StoredResource:
-        """Read, change, write with the store's version check; a write that lost a race with
-        another one is redone, unless the client's If-Match pinned the version."""
-        for _ in range(RETRIES):
-            stored = self.store.get(schema.name, resource_id)
-            pinned = self.precondition(request, stored)
+        """Read, change, write as one store transaction (ScimStore.update): writes of one
+        resource are serialized, so a client that sent no If-Match never gets 412 for another
+        client's write (issue 17); If-Match is checked inside the same transaction."""
+
+        def step(stored: StoredResource) -> tuple[dict[str, Any], list[IndexKey]] | None:
+            self.precondition(request, stored)
             data = change(stored)
             if data == stored.data:
-                return stored
-            try:
-                return self.store.replace(
-                    schema.name,
-                    resource_id,
-                    data,
-                    self.index_keys(schema, data),
-                    self.now(),
-                    expected_version=stored.version,
-                )
-            except PreconditionFailedException:
-                if pinned is not None:
-                    raise self.version_mismatch(self.store.get(schema.name, resource_id)) from None
-        raise PreconditionFailedException(detail="the resource keeps changing; try again")
+                return None
+            return data, self.index_keys(schema, data)
+
+        return self.store.update(schema.name, resource_id, step, self.now())
 
     def current(self, schema: ResourceSchema, stored: StoredResource) -> Resource[Any]:
         return schema.model.model_validate(stored.data, scim_policy=ENTRA_POLICY)
@@ -587,32 +575,19 @@ class ScimService:
     def forget_member(self, member_id: str) -> None:
         """A deleted user leaves the groups it was a member of."""
         groups = self.schemas["Group"]
+
+        def without(stored: StoredResource) -> tuple[dict[str, Any], list[IndexKey]]:
+            members = [m for m in stored.data.get("members") or [] if m.get("value") != member_id]
+            data = {**stored.data, "members": members}
+            if not members:
+                del data["members"]
+            return data, self.index_keys(groups, data)
+
         for group in self.store.find("Group", "members.value", member_id):
-
-            def without(stored: StoredResource) -> dict[str, Any]:
-                members = [
-                    m for m in stored.data.get("members") or [] if m.get("value") != member_id
-                ]
-                data = {**stored.data, "members": members}
-                if not members:
-                    del data["members"]
-                return data
-
-            for _ in range(RETRIES):
-                stored = self.store.get("Group", group.id)
-                data = without(stored)
-                try:
-                    self.store.replace(
-                        "Group",
-                        group.id,
-                        data,
-                        self.index_keys(groups, data),
-                        self.now(),
-                        stored.version,
-                    )
-                    break
-                except PreconditionFailedException:
-                    continue
+            try:
+                self.store.update("Group", group.id, without, self.now())
+            except NotFoundException:
+                continue  # deleted meanwhile: nothing to leave
 
     # discovery (RFC 7644 §4)
     def _service_provider_config(self) -> dict[str, Any]:

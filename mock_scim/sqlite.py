@@ -19,7 +19,7 @@ except ImportError:  # pragma: no cover - not POSIX: processes meet SQLite's bus
 
 from scim2_models import NotFoundException, UniquenessException
 
-from .storage import IndexKey, ScimStore, StoredResource, check_version, distinct_keys
+from .storage import Change, IndexKey, ScimStore, StoredResource, check_version, distinct_keys
 
 # Each write touches as few b-trees as it can (a create: the row, its id index, its type index,
 # its keys), since every page it changes is written to the WAL per commit. A resource's keys are
@@ -246,20 +246,44 @@ class SqliteStore(ScimStore):
         now: str,
         expected_version: int | None = None,
     ) -> StoredResource:
-        distinct = distinct_keys(keys)
-        text = json.dumps(data)
         with self._write() as connection:
             row = self._row(connection, resource_type, resource_id)
             check_version(resource_type, row[1], row[2], expected_version)
-            seq = row[0]
-            self._delete_keys(connection, resource_type, seq)
-            self._insert_keys(connection, resource_type, seq, distinct)
-            connection.execute(
-                "UPDATE resources SET data = ?, keys = ?, version = version + 1,"
-                " last_modified = ? WHERE seq = ?",
-                (text, _keys_text(distinct), now, seq),
-            )
-        return StoredResource(resource_type, resource_id, row[2] + 1, row[3], now, json.loads(text))
+            return self._rewrite(connection, resource_type, row, data, keys, now)
+
+    def update(
+        self, resource_type: str, resource_id: str, change: Change, now: str
+    ) -> StoredResource:
+        # The read happens under BEGIN IMMEDIATE: no other writer, thread or process, can come
+        # between it and the write.
+        with self._write() as connection:
+            row = self._row(connection, resource_type, resource_id)
+            stored = self._resource(resource_type, row)
+            changed = change(stored)
+            if changed is None:
+                return stored
+            return self._rewrite(connection, resource_type, row, *changed, now)
+
+    def _rewrite(
+        self,
+        connection: sqlite3.Connection,
+        resource_type: str,
+        row: Row,
+        data: dict[str, Any],
+        keys: Iterable[IndexKey],
+        now: str,
+    ) -> StoredResource:
+        distinct = distinct_keys(keys)
+        text = json.dumps(data)
+        seq = row[0]
+        self._delete_keys(connection, resource_type, seq)
+        self._insert_keys(connection, resource_type, seq, distinct)
+        connection.execute(
+            "UPDATE resources SET data = ?, keys = ?, version = version + 1,"
+            " last_modified = ? WHERE seq = ?",
+            (text, _keys_text(distinct), now, seq),
+        )
+        return StoredResource(resource_type, row[1], row[2] + 1, row[3], now, json.loads(text))
 
     def delete(
         self, resource_type: str, resource_id: str, expected_version: int | None = None

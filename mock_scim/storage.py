@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,10 @@ class StoredResource:
         return f'W/"{self.version}"'
 
 
+# What `ScimStore.update` applies: the new data and keys, or None to write nothing.
+Change = Callable[[StoredResource], tuple[dict[str, Any], list[IndexKey]] | None]
+
+
 class ScimStore(ABC):
     """The resources of one SCIM endpoint, by resource type ("User", "Group").
 
@@ -54,7 +58,11 @@ class ScimStore(ABC):
       `scim2_models.UniquenessException` and changes nothing. This holds for concurrent writes
       from any number of threads (and, for a store on a file, processes): of two creates with
       the same unique key exactly one succeeds.
-    - `get`, `replace` and `delete` of an unknown id (or one of another resource type) raise
+    - `update` reads a resource, calls `change` on it and writes what it returns in one
+      transaction: updates of a resource run one after another, so none is lost and none
+      fails because another ran between its read and its write (threads and processes alike).
+      `change` returning None writes nothing; an exception from it changes nothing.
+    - `get`, `replace`, `update` and `delete` of an unknown id (or one of another resource type) raise
       `scim2_models.NotFoundException`.
     - `replace` and `delete` with an `expected_version` that is not the stored version raise
       `scim2_models.PreconditionFailedException` and change nothing; the check and the write
@@ -88,6 +96,12 @@ class ScimStore(ABC):
         expected_version: int | None = None,
     ) -> StoredResource:
         """Replace a resource's data and keys; return the new state."""
+
+    @abstractmethod
+    def update(
+        self, resource_type: str, resource_id: str, change: Change, now: str
+    ) -> StoredResource:
+        """Read, change and write a resource as one transaction; return its state after."""
 
     @abstractmethod
     def delete(

@@ -14,7 +14,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
 
-from scim2_models import NotFoundException, SCIMException
+from scim2_models import NotFoundException, PayloadTooLargeException, SCIMException
 from werkzeug.wsgi import get_input_stream
 
 from mock_kernel.clock import saml_instant
@@ -24,6 +24,9 @@ from .requests import ScimRequest, ScimResponse
 from .target import ScimTarget
 
 SCIM_JSON = "application/scim+json"
+# RFC 7644 §3.12: 413 when the payload is larger than the server accepts. Entra sends one
+# resource a request (a few KB; a group PATCH adds members in batches), so 2 MB is ample.
+MAX_BODY_BYTES = 2 * 1024 * 1024
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 ALLOW = ", ".join((*METHODS, "HEAD", "OPTIONS"))
 DEFAULT_PORTS = {"http": "80", "https": "443"}
@@ -74,6 +77,19 @@ def _host(environ: dict[str, Any]) -> str:
     return str(host)
 
 
+def _read_body(environ: dict[str, Any], limit: int) -> tuple[bytes, bool]:
+    """The body, unless it is longer than `limit`: then (what was read, True) and no more is read
+    (a declared Content-Length is refused before reading, a chunked body after limit + 1 bytes)."""
+    try:
+        declared = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        return b"", True
+    body = get_input_stream(environ).read(limit + 1)
+    return (body, False) if len(body) <= limit else (body[:limit], True)
+
+
 def _wire(response: ScimResponse) -> tuple[str, list[tuple[str, str]], bytes]:
     """RFC 7644 §3.1: every body is application/scim+json (an empty 200/204/304 has none)."""
     body = b"" if response.body is None else json.dumps(response.body).encode()
@@ -99,8 +115,14 @@ class ScimApp:
         method = environ.get("REQUEST_METHOD", "GET").upper()
         path = _text(environ.get("PATH_INFO", "")) or "/"
         headers = _headers(environ)
-        body = get_input_stream(environ).read()
-        response = self.respond(environ, method, path, headers, body)
+        body, too_large = _read_body(environ, MAX_BODY_BYTES)
+        if too_large:
+            log.info("SCIM %s %s: 413 body over %d bytes", method, path, MAX_BODY_BYTES)
+            response = error_response(
+                PayloadTooLargeException(detail=f"the body is larger than {MAX_BODY_BYTES} bytes")
+            )
+        else:
+            response = self.respond(environ, method, path, headers, body)
         status, response_headers, content = _wire(response)
         self.record(
             environ, method, path, headers, body, response.status, response_headers, content

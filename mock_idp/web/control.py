@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, jsonify
 
-from mock_kernel.control import create_control_app
+from mock_kernel.control import ControlError, create_control_app, json_object, since_parameter
 
 from ..tenant import Tenant
 from .provisioning_control import register_provisioning_control
@@ -34,18 +34,18 @@ def create_tenant_control_app(tenant: Tenant, enabled: bool = True) -> Flask:
 
     @app.get("/_mock/saml-log")
     def saml_log() -> Response:
-        since = int(request.args.get("since", 0))
+        since = since_parameter()
         entries = list(tenant.saml_log)
         return jsonify({"count": len(entries), "messages": [asdict(e) for e in entries[since:]]})
 
     @app.post("/_mock/next-response")
     def next_response() -> Response | tuple[Response, int]:
-        body = request.get_json(force=True)
+        body = json_object()
         unknown = sorted(set(body) - OVERRIDES)
         if unknown:
-            return jsonify(
-                {"error": f"unknown overrides {unknown}", "known": sorted(OVERRIDES)}
-            ), 400
+            raise ControlError(
+                "BadRequest", f"unknown overrides {unknown}; known: {sorted(OVERRIDES)}"
+            )
         with tenant.lock:
             tenant.next_response_overrides = dict(body)
         return jsonify({"next_response": body})

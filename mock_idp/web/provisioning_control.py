@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
 
+from mock_kernel.control import since_parameter
+
 from ..provisioning.service import JobError, ProvisioningScheduler, ProvisioningService
 from ..tenant import Tenant
 from .provisioning_graph import job_json
@@ -68,7 +70,7 @@ def register_provisioning_control(app: Flask, tenant: Tenant) -> None:
     def requests() -> Response:
         """Every request the service sent to a target (oldest first); `since` skips that many,
         `jobId` keeps one job's."""
-        since = int(request.args.get("since", 0))
+        since = since_parameter()
         job_id = request.args.get("jobId")
         with tenant.provisioning.lock:
             traced = list(tenant.provisioning.trace)
