@@ -15,6 +15,7 @@ from gallery import load_gallery
 from gallery.importer.cli import add_arguments as add_import_arguments
 from gallery.importer.cli import run as run_import
 from harness.checks.options import SCIM_OPTIONS, SP_OPTIONS, add_options
+from harness.cli.errors import CommandError, check_ports_free, run_reporting_errors
 
 if TYPE_CHECKING:
     from harness.serving.stack import Stack
@@ -39,25 +40,43 @@ def _wait_for_interrupt() -> None:
 
 
 def command_up(args: argparse.Namespace) -> int:
-    from harness.clients.demo_setup import set_up_ringcentral_tutorial
+    from harness.clients.demo_setup import create_administrator, set_up_ringcentral_tutorial
     from harness.clients.session import Harness
     from harness.serving.landing import create_landing_app
     from harness.serving.servers import ServedApp
     from harness.serving.stack import Stack
 
-    stack = Stack(ca_directory=Path(args.state_dir) / "ca")
     base = args.base_port
+    if not 0 <= base <= 65535 - len(SERVICES):
+        raise CommandError(
+            f"--base-port {base} leaves no room for the landing page and {len(SERVICES)} mocks",
+            f"give a port from 1024 to {65535 - len(SERVICES)}, or 0 for free ports",
+        )
     ports = {name: base + 1 + i for i, name in enumerate(SERVICES)} if base else {}
+    # Checked before anything listens: a busy port is one line, not a half-started stack.
+    check_ports_free(args.bind, [base, *ports.values()], "--base-port")
+    stack = Stack(ca_directory=Path(args.state_dir) / "ca")
     stack.start(ports=ports, bind=args.bind)
-    links: dict[str, str] = {}
-    if not args.empty:
-        with stack.http_client() as client:
-            links = set_up_ringcentral_tutorial(Harness(stack, client))
+    links: dict[str, str] = {"Microsoft Entra admin center": "https://entra.microsoft.com/"}
+    with stack.http_client() as client:
+        harness = Harness(stack, client)
+        administrator = create_administrator(harness)
+        if not args.empty:
+            links.update(set_up_ringcentral_tutorial(harness))
     if args.provisioning_poll_seconds > 0:
         # Provisioning Status On must lead to cycles without a test calling run-due: the tenant's
         # own background scheduler (one thread, the one /_mock/provisioning/scheduler controls).
         _provisioning_scheduler(stack, running=True, poll_seconds=args.provisioning_poll_seconds)
     info = stack.describe()
+    credentials = info["credentials"]
+    credentials["administrator"] = {
+        "userPrincipalName": administrator.upn,
+        "password": administrator.password,
+        "roles": list(administrator.roles),
+    }
+    if args.empty:
+        # --empty shows only what exists: B.Simon is for the person to create (tutorial 000).
+        credentials.pop("demo_user", None)
     landing = ServedApp(
         "landing", create_landing_app(info, links), None, host=args.bind, port=base or 0
     ).start()
@@ -67,9 +86,12 @@ def command_up(args: argparse.Namespace) -> int:
     else:
         print(f"Entra harness is up. Landing page: {info['landing_page']}")
         print(
-            f"Demo user: {info['credentials']['demo_user']['userPrincipalName']} / "
-            f"{info['credentials']['demo_user']['password']}"
+            f"Administrator ({', '.join(administrator.roles)}): "
+            f"{administrator.upn} / {administrator.password}"
         )
+        if "demo_user" in credentials:
+            demo = credentials["demo_user"]
+            print(f"Demo user: {demo['userPrincipalName']} / {demo['password']}")
         for host, address in info["hosts"].items():
             print(f"  https://{host}/  ->  {address}")
         print("Ctrl-C stops it.", flush=True)
@@ -92,6 +114,7 @@ def command_serve(args: argparse.Namespace) -> int:
     """One mock on one port with the shared CA directory: what each docker-compose service runs."""
     from harness.serving.stack import Stack
 
+    check_ports_free(args.bind, [args.port], "--port")
     stack = Stack(ca_directory=Path(args.ca_dir), enable_control=not args.no_control)
     stack.start(ports={args.service: args.port}, only=[args.service], bind=args.bind)
     print(
@@ -105,40 +128,63 @@ def command_serve(args: argparse.Namespace) -> int:
 
 def command_demo(args: argparse.Namespace) -> int:
     """Run the tutorial scenarios; write the HTML report, Cucumber JSON and JUnit XML beside it."""
+    import importlib.util
+
     import pytest
 
+    from harness.cli.progress import ScenarioProgress
+
+    # The packaged scenarios and steps, so that demo runs the same after a plain `pip install`
+    # as in the checkout (issue 20, Deliver 4).
+    scenarios = importlib.util.find_spec("steps.tutorial_scenarios")
+    if scenarios is None or scenarios.origin is None:
+        raise CommandError(
+            "the step library is not installed with this entra-harness",
+            "reinstall it: pip install --force-reinstall entra-harness",
+        )
     report = Path(args.report).resolve()
+    report.parent.mkdir(parents=True, exist_ok=True)
     cucumber = report.with_name("cucumber.json")
     junit = report.with_name("junit.xml")
+    progress = ScenarioProgress("Tutorial scenarios")
     code = pytest.main(
         [
-            "tests/test_features.py",
+            scenarios.origin,
+            "-p",
+            "steps",
+            f"--rootdir={Path.cwd()}",
             "-q",
             "--demo-report",
             str(report),
             f"--cucumberjson={cucumber}",
             f"--junitxml={junit}",
             *args.pytest_args,
-        ]
+        ],
+        plugins=[progress],
     )
+    if code == pytest.ExitCode.NO_TESTS_COLLECTED:
+        raise CommandError("no scenario matched", "check the -k or -m expression given after `--`")
+    if code == pytest.ExitCode.USAGE_ERROR:
+        raise CommandError(
+            "pytest refused the arguments given after `--` (its message is above)",
+            "see `pytest --help`",
+        )
     print(f"Demo report: {report}\nCucumber JSON: {cucumber}\nJUnit XML: {junit}")
-    return int(code)
+    return 0 if code == pytest.ExitCode.OK else 1
 
 
 def command_check_sp(args: argparse.Namespace) -> int:
     """Check an external SP; the first run writes the IdP metadata it must be configured with."""
     from harness.checks.options import check_sp_options
     from harness.checks.sp.run import run_check_sp, table
+    from harness.cli import progress
     from harness.serving.stack import Stack
 
-    try:
-        options = check_sp_options(args)
-    except ValueError as error:
-        print(f"entra-harness check-sp: {error}", file=sys.stderr)
-        return 2
+    options = check_sp_options(args)
     stack = Stack().start()
     try:
-        run = run_check_sp(stack, options)
+        with progress.steps("check-sp: signing in and posting forged Responses"):
+            run = run_check_sp(stack, options)
     finally:
         stack.stop()
     print(table(run))
@@ -151,9 +197,11 @@ def command_check_scim(args: argparse.Namespace) -> int:
     """Check an external SCIM endpoint through the provisioning engine and RFC 7644 probes."""
     from harness.checks.options import check_scim_options
     from harness.checks.scim.run import run_check_scim, table
+    from harness.cli import progress
 
     options = check_scim_options(args)
-    run = run_check_scim(options)
+    with progress.steps("check-scim: validation, lifecycle and RFC 7644 probes"):
+        run = run_check_scim(options)
     print(table(run))
     print(
         f"{run.seconds} s. Reports: {options.report_dir}/check-scim.json, junit.xml, check-scim.html"
@@ -161,8 +209,23 @@ def command_check_scim(args: argparse.Namespace) -> int:
     return 1 if run.failed else 0
 
 
+def command_bench(args: argparse.Namespace) -> int:
+    """bench/run.py of the checkout: it measures the checkout and rewrites its README table."""
+    checkout = Path.cwd()
+    if not (checkout / "bench" / "run.py").is_file():
+        raise CommandError(
+            "bench needs the checkout (bench/ and the README it updates are not in the package)",
+            "run it from the top of a clone of the repository: make bench",
+        )
+    sys.path.insert(0, str(checkout))  # bench/ is not a packaged module
+    from bench.run import main as bench_main
+
+    return bench_main([*args.sections, *(["--only", args.only] if args.only else [])])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="entra-harness", description=__doc__)
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     commands = parser.add_subparsers(dest="command", required=True)
 
     up = commands.add_parser("up", help="serve the tenant and the vendors with a landing page")
@@ -216,11 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         "sections", nargs="*", help="idp memory scim provisioning startup browser (default: all)"
     )
     bench.add_argument("--only", default="", help="comma-separated sections, e.g. scim,idp")
-    bench.set_defaults(
-        run=lambda a: __import__("bench.run").run.main(
-            [*a.sections, *(["--only", a.only] if a.only else [])]
-        )
-    )
+    bench.set_defaults(run=command_bench)
 
     importer = commands.add_parser(
         "import",
@@ -229,8 +288,13 @@ def main(argv: list[str] | None = None) -> int:
     add_import_arguments(importer)
     importer.set_defaults(run=run_import)
 
+    # --debug after the command too (`entra-harness up --debug`); SUPPRESS keeps the top-level one.
+    for command in commands.choices.values():
+        command.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
     args = parser.parse_args(argv)
-    return int(args.run(args))
+    return run_reporting_errors(args.command, lambda: int(args.run(args)), args.debug)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,25 @@
-"""The state `entra-harness up` starts with: tutorial 000 done, so B.Simon can sign in at once."""
+"""The state `entra-harness up` starts with: an administrator, and tutorial 000 done so that
+B.Simon can sign in at once."""
 
 from __future__ import annotations
 
-from harness.clients.people import b_simon
+from harness.clients.people import Person, administrator, b_simon
 from harness.clients.session import Harness
 from harness.clients.vendor_setup import configure_vendor_sso, create_vendor_user
 from harness.serving.stack import DEMO_PASSWORD
+
+# Shown on the landing page beside the demo user's (a simulated tenant's only secret).
+ADMIN_PASSWORD = "Harness-Admin-Passw0rd!"
+
+
+def create_administrator(harness: Harness) -> Person:
+    """Who can reach the admin center: a Cloud Application Administrator and User
+    Administrator (issue 20: B.Simon alone is refused there)."""
+    person = administrator(ADMIN_PASSWORD)
+    user = harness.admin.create_user(person.password, **person.properties)
+    for role in person.roles:
+        harness.admin.assign_directory_role(user["id"], role)
+    return person
 
 
 def set_up_ringcentral_tutorial(harness: Harness) -> dict[str, str]:

@@ -15,6 +15,8 @@ class Person:
     key: str
     password: str
     properties: dict[str, Any] = field(default_factory=dict)
+    # Directory roles by their portal names (e.g. "Cloud Application Administrator").
+    roles: tuple[str, ...] = ()
 
     @property
     def upn(self) -> str:
@@ -37,6 +39,23 @@ def b_simon(password: str) -> Person:
             "givenName": "Britta",
             "surname": "Simon",
         },
+    )
+
+
+def administrator(password: str) -> Person:
+    """The tenant's administrator: the tutorials do their admin center steps "as at least a
+    Cloud Application Administrator" and create B.Simon as a User Administrator."""
+    return Person(
+        "Contoso Admin",
+        password,
+        {
+            "displayName": "Contoso Admin",
+            "userPrincipalName": "admin@contoso.com",
+            "mail": "admin@contoso.com",
+            "givenName": "Contoso",
+            "surname": "Admin",
+        },
+        roles=("Cloud Application Administrator", "User Administrator"),
     )
 
 

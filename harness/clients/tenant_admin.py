@@ -29,6 +29,15 @@ class AppHandle:
     service_principal_id: str
 
 
+# Microsoft Entra built-in roles: the template id of each role the tutorials name.
+ROLE_IDS = {
+    "Global Administrator": "62e90394-69f5-4237-9190-012177145e10",
+    "Application Administrator": "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3",
+    "Cloud Application Administrator": "158c047a-c907-4556-b7ef-446551a6b5f7",
+    "User Administrator": "fe930be7-5e62-47db-91af-98c3a49a38b1",
+}
+
+
 class TenantAdmin:
     def __init__(self, client: httpx.Client, token: str, tenant_id: str) -> None:
         self.client = client
@@ -44,6 +53,12 @@ class TenantAdmin:
     def create_user(self, password: str, **properties: Any) -> dict[str, Any]:
         body = {"accountEnabled": True, "passwordProfile": {"password": password}, **properties}
         return self._call("POST", "/users", body)
+
+    def assign_directory_role(self, user_id: str, role: str) -> None:
+        """Roles and administrators > role > Add assignments, as Graph's roleAssignments (the
+        role template ids are Microsoft's, listed in "Microsoft Entra built-in roles")."""
+        body = {"principalId": user_id, "roleDefinitionId": ROLE_IDS[role], "directoryScopeId": "/"}
+        self._call("POST", "/roleManagement/directory/roleAssignments", body)
 
     def template_id(self, name: str) -> str:
         templates = self._call("GET", "/applicationTemplates")["value"]

@@ -22,9 +22,17 @@ and certificate pin, then go to one of these addresses:</p>
 <table><tr><th>What</th><th>URL</th></tr>
 {% for name, url in links.items() %}<tr><td>{{ name }}</td><td><code>{{ url }}</code></td></tr>{% endfor %}
 </table>
-<h2>Demo user</h2>
-{% set demo = info.credentials.demo_user %}
-<p><code>{{ demo.userPrincipalName }}</code> / <code>{{ demo.password }}</code></p>
+<h2>Who can sign in</h2>
+<table id="people"><tr><th>Who</th><th>User name</th><th>Password</th><th>What for</th></tr>
+{% set admin = info.credentials.administrator %}{% if admin %}
+<tr id="administrator"><td>Administrator ({{ admin.roles | join(", ") }})</td>
+<td><code>{{ admin.userPrincipalName }}</code></td><td><code>{{ admin.password }}</code></td>
+<td>the admin center, <code>https://entra.microsoft.com/</code></td></tr>{% endif %}
+{% set demo = info.credentials.demo_user %}{% if demo %}
+<tr id="demo-user"><td>Demo user (the tutorials' B.Simon)</td>
+<td><code>{{ demo.userPrincipalName }}</code></td><td><code>{{ demo.password }}</code></td>
+<td>My Apps and the vendors, <code>https://myapps.microsoft.com/</code></td></tr>{% endif %}
+</table>
 <h2>Hosts</h2>
 <table><tr><th>Host (as in the tutorials)</th><th>Served at</th></tr>
 {% for host, address in info.hosts.items() %}<tr><td>https://{{ host }}/</td><td>{{ address }}</td></tr>{% endfor %}
