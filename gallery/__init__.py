@@ -70,6 +70,14 @@ class SsoProfile:
     signature_algorithms: tuple[str, ...] = ("sha256", "sha1")
     # Claims the gallery entry adds to the app's Attributes & Claims.
     claims: tuple[dict[str, str], ...] = ()
+    # The ACS refuses a Response without every claim above (imported tutorials, issue 18: "the
+    # app expects these attributes in the SAML response").
+    require_claims: bool = False
+    # The certificate form the vendor takes ("base64", "raw", "federation_metadata_xml",
+    # "metadata_url"; None: whatever its console reads).
+    certificate: str | None = None
+    # Just-in-time provisioning: a signed-in user the vendor does not know yet is created.
+    jit: bool = False
 
     @property
     def idp_initiated_only(self) -> bool:
@@ -210,6 +218,9 @@ class GalleryApp:
     # The `[provisioning]` table: the gallery app's provisioning job template and its default
     # user and group mappings (read by mock_idp.provisioning).
     provisioning: dict[str, Any] = field(default_factory=dict)
+    # An imported tutorial's extras (gallery.generic): filled placeholders, what the harness made
+    # up where the tutorial is silent, limitations, the importer's warnings.
+    imported: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def scim_profile(self) -> ScimProfile | None:
@@ -220,6 +231,8 @@ class GalleryApp:
         """Every host name the vendor serves, as its tutorials write them."""
         hosts = [self.sso.console_host, *(c.host for c in self.sso.consoles)]
         hosts += [region.host for region in self.sso.regions]
+        # A Sign-on URL on a host of its own (Ascentis: selfservice.… beside services.…).
+        hosts += [urlsplit(r.sign_on_url).hostname or "" for r in self.sso.regions if r.sign_on_url]
         profile = self.scim_profile
         if profile is not None:
             hosts.append(profile.host)
@@ -248,6 +261,7 @@ def _parse(data: dict[str, Any]) -> GalleryApp:
         scim=dict(data.get("scim", {})),
         brand_color=data.get("brand_color", "#333"),
         provisioning=dict(data.get("provisioning", {})),
+        imported=dict(data.get("imported", {})),
     )
 
 

@@ -68,6 +68,7 @@ class Tenant:
         launcher_base: str = "https://launcher.myapps.microsoft.com",
         admin_center_base: str = "https://entra.microsoft.com",
         http_client_factory: Callable[[], ScimHttp] | None = None,
+        gallery: dict[str, GalleryApp] | None = None,
     ) -> None:
         self.clock = clock or Clock()
         # How the provisioning service reaches SCIM targets: the stack passes a client that
@@ -81,7 +82,13 @@ class Tenant:
         self.admin_center_base = admin_center_base
         self.lock = threading.RLock()
         self.keys = KeyPool()
-        self.gallery: dict[str, GalleryApp] = load_gallery()
+        # The app gallery (applicationTemplates): the built-in entries, or the stack's with
+        # imported tutorials' apps added (gallery.generic).
+        self.gallery: dict[str, GalleryApp] = gallery if gallery is not None else load_gallery()
+        # Called once a change is made and before it is acknowledged (after each request, after
+        # each background cycle): a state directory's store saves the tenant then (issue 22).
+        # Without one nothing listens, and the tenant lives in memory only.
+        self.change_listeners: list[Callable[[], None]] = []
         self.reset()
 
     def reset(self) -> None:
@@ -99,6 +106,10 @@ class Tenant:
             # Graph claimsMappingPolicy objects by id: {"displayName", "definition"}.
             self.claims_mapping_policies: dict[str, dict[str, Any]] = {}
             self.provisioning.reset()
+
+    def changed(self) -> None:
+        for listener in self.change_listeners:
+            listener()
 
     # Values shown on the app's "Set up <app>" card (ENTRA-BEHAVIOUR §1).
     @property

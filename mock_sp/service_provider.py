@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,6 +44,15 @@ IDP_FIELDS = ("idp_login_url", "idp_issuer", "idp_logout_url")
 TEXT_SETTINGS = ("email_attribute", "relying_party_identifier", "organization_name")
 SWITCHES = ("sso_enabled", "allow_password_login")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+DISPLAY_NAME_CLAIM = "http://schemas.microsoft.com/identity/claims/displayname"
+
+
+def _certificate_form_matches(form: str | None, upload: bytes) -> bool:
+    """Certificate (Base64) is PEM text, Certificate (Raw) is DER bytes; None takes either."""
+    pem = upload.removeprefix(b"\xef\xbb\xbf").strip().startswith(b"-----BEGIN CERTIFICATE-----")
+    return {"base64": pem, "raw": not pem}.get(form or "", True)
 
 
 class SettingError(ValueError):
@@ -93,10 +102,18 @@ class ServiceProvider:
     registered in mock_sp.vendor.USER_LOOKUPS find users another way.
     """
 
-    def __init__(self, app: GalleryApp, region: Region, clock: Clock) -> None:
+    def __init__(
+        self,
+        app: GalleryApp,
+        region: Region,
+        clock: Clock,
+        fetch: Callable[[str], bytes] | None = None,
+    ) -> None:
         self.app = app
         self.region = region
         self.clock = clock
+        # How the vendor downloads a URL the admin pastes (App Federation Metadata Url).
+        self.fetch = fetch
         self.lock = threading.RLock()
         self.reset()
 
@@ -146,6 +163,23 @@ class ServiceProvider:
         idp = parse_idp_metadata(document)
         with self.lock:
             self.settings.idp = idp
+        return idp
+
+    def load_idp_metadata_url(self, url: str) -> IdpSettings:
+        """Console: paste the App Federation Metadata Url; the vendor downloads the metadata
+        itself and keeps it (tutorials whose app takes the URL, issue 18)."""
+        parts = urlsplit(url.strip())
+        if parts.scheme != "https" or not parts.hostname:
+            raise SettingError({"metadata_url": "is not a URL (https://…)"})
+        if self.fetch is None:
+            raise SettingError({"metadata_url": "cannot be downloaded from here"})
+        try:
+            document = self.fetch(url.strip())
+        except OSError as error:
+            raise SettingError({"metadata_url": f"could not be downloaded: {error}"}) from None
+        idp = self.upload_idp_metadata(document)
+        with self.lock:
+            self.settings.sso_enabled = True
         return idp
 
     def save_idp_fields(self, idp: IdpSettings) -> None:
@@ -203,7 +237,10 @@ class ServiceProvider:
             if value and (parts.scheme not in ("https", "http") or not parts.hostname):
                 problems[name] = "is not a URL (https://…)"
         certificates = self.settings.idp.certificates if self.settings.idp else []
-        if certificate:
+        if certificate and not _certificate_form_matches(self.app.sso.certificate, certificate):
+            # The tutorial says which download the app takes (Certificate (Base64) or (Raw)).
+            problems["certificate"] = f"must be the Certificate ({self.app.sso.certificate})"
+        elif certificate:
             try:
                 certificates = [certificate_from_upload(certificate)]
             except ValueError:
@@ -260,6 +297,31 @@ class ServiceProvider:
             raise AcsRefusal("unknown_user", f"no {self.app.name} user {assertion.name_id}")
         return user
 
+    def check_claims(self, assertion: SignedInAssertion) -> None:
+        """An imported tutorial's claims table: the app expects each claim in the Response."""
+        if not self.app.sso.require_claims:
+            return
+        for claim in self.app.sso.claims:
+            name = claim["name"]
+            namespace = claim.get("namespace")
+            full = f"{namespace.rstrip('/')}/{name}" if namespace else name
+            if not assertion.attributes.get(full):
+                raise AcsRefusal("missing_attribute", f"the Response has no {full} claim")
+
+    def user_for(self, assertion: SignedInAssertion) -> VendorUser:
+        """The user the Response names; with just-in-time provisioning (gallery `jit`), one the
+        vendor does not know yet is created from the Response (NameID as login and email)."""
+        try:
+            return self.find_user(assertion)
+        except AcsRefusal as refusal:
+            if not self.app.sso.jit or refusal.check != "unknown_user":
+                raise
+        name_id = assertion.name_id
+        display = (assertion.attributes.get(DISPLAY_NAME_CLAIM) or [name_id])[0]
+        email = name_id if EMAIL.fullmatch(name_id) else f"{name_id}@jit.invalid"
+        with self.lock:
+            return self.directory.add(VendorUser(email.lower(), display, True, user_name=name_id))
+
     def record(self, event: AcsEvent) -> None:
         self.events.append(event)
 
@@ -279,7 +341,8 @@ class ServiceProvider:
                 self.replay_cache,
                 self.outstanding_requests,
             )
-            user = self.find_user(assertion)
+            self.check_claims(assertion)
+            user = self.user_for(assertion)
             if not user.active:
                 raise AcsRefusal(
                     "inactive_user", f"the {self.app.name} user {user.email} is not active"

@@ -3,6 +3,8 @@ console and SCIM credentials."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from gallery import GalleryApp
 from mock_kernel.clock import Clock
 from mock_scim.storage import ScimStore
@@ -34,6 +36,7 @@ class Vendor:
         clock: Clock,
         console_token: str | None = None,
         scim_store: ScimStore | None = None,
+        fetch: Callable[[str], bytes] | None = None,
     ) -> None:
         self.app = app
         self.clock = clock
@@ -44,7 +47,7 @@ class Vendor:
         self.scim_enabled = False
         sp_class = USER_LOOKUPS[app.sso.user_lookup]
         self.sps: dict[str, ServiceProvider] = {
-            region.key: sp_class(app, region, clock) for region in app.sso.regions
+            region.key: sp_class(app, region, clock, fetch) for region in app.sso.regions
         }
         self._attach_scim_directory()
 

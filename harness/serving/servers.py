@@ -46,6 +46,27 @@ class HostDispatcher:
         return app(environ, start_response)
 
 
+class ServicesByHost:
+    """Several mocks behind one server, each picked by Host with its own /_mock controls: the
+    imported gallery apps (issue 18) share one port instead of one server each."""
+
+    def __init__(self, services: list[HostDispatcher]) -> None:
+        self.by_host = {host: service for service in services for host in service.by_host}
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        host = environ.get("HTTP_HOST", "").rsplit(":", 1)[0].lower()
+        service = self.by_host.get(host)
+        if service is not None:
+            return service(environ, start_response)
+        if environ.get("PATH_INFO") == "/healthz":
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"ok\n"]
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [f"No site for host {host!r} here.\n".encode()]
+
+
 class ServedApp:
     """One WSGI app on 127.0.0.1 (port 0 picks a free port), served by a daemon thread."""
 

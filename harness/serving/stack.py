@@ -13,8 +13,9 @@ from typing import Any
 import httpx
 
 from gallery import load_gallery
+from gallery.generic import imported_gallery
 from harness.serving.hostmap import HostMap, http_client
-from harness.serving.servers import HostDispatcher, ServedApp
+from harness.serving.servers import HostDispatcher, ServedApp, ServicesByHost
 from harness.serving.tls import TestCertificateAuthority
 from mock_idp.provisioning.wire import KeepAliveHttp
 from mock_idp.tenant import Tenant
@@ -73,14 +74,20 @@ class Stack:
         enable_control: bool = True,
         scim_store: str | None = None,
         scim_directory: Path | None = None,
+        tutorials: list[Path] | None = None,
     ) -> None:
         self.clock = Clock()
+        # Imported tutorials (issue 18): their apps join the gallery and get a generic vendor.
+        chosen = tutorials if tutorials is not None else tutorials_from_environment()
+        self.imported = imported_gallery(chosen) if chosen else {}
+        gallery = {**load_gallery(), **self.imported}
         # The provisioning service reaches the vendors' SCIM URLs through the same host map.
         self.tenant = Tenant(
             self.clock,
             http_client_factory=lambda: KeepAliveHttp(
                 route=self.host_map.route, ssl_context=self.ca.client_context()
             ),
+            gallery=gallery,
         )
         self.scim_store = scim_store or os.environ.get(SCIM_STORE_VARIABLE) or "sqlite"
         configured = scim_directory or os.environ.get(SCIM_DIRECTORY_VARIABLE)
@@ -90,9 +97,12 @@ class Stack:
             self.scim_directory = Path(tempfile.mkdtemp(prefix="entra-harness-scim-"))
         self.vendors = {
             key: Vendor(
-                app, self.clock, scim_store=open_store(self.scim_store, self.scim_directory, key)
+                app,
+                self.clock,
+                scim_store=open_store(self.scim_store, self.scim_directory, key),
+                fetch=self.fetch,
             )
-            for key, app in load_gallery().items()
+            for key, app in gallery.items()
         }
         self.tenant_web = create_tenant_web(self.tenant, enable_control=enable_control)
         self.vendor_webs = {
@@ -107,10 +117,26 @@ class Stack:
 
     def services(self) -> dict[str, HostDispatcher]:
         """One server per mock, as docker-compose runs them: 'tenant' and each vendor key."""
-        services = {"tenant": HostDispatcher(self.tenant_web.by_host, self.tenant_web.control)}
+        services: dict[str, Any] = {
+            "tenant": HostDispatcher(self.tenant_web.by_host, self.tenant_web.control)
+        }
+        imported = []
         for key, web in self.vendor_webs.items():
-            services[key] = HostDispatcher(web.by_host, web.control)
+            dispatcher = HostDispatcher(web.by_host, web.control)
+            if key in self.imported:
+                imported.append(dispatcher)
+            else:
+                services[key] = dispatcher
+        if imported:
+            services[IMPORTED_SERVICE] = ServicesByHost(imported)
         return services
+
+    def fetch(self, url: str) -> bytes:
+        """A vendor downloading a URL (App Federation Metadata Url) through the host map."""
+        with self.http_client() as client:
+            response = client.get(url)
+            response.raise_for_status()
+            return response.content
 
     def start(
         self,
@@ -201,3 +227,13 @@ class Stack:
 
 
 DEMO_PASSWORD = "Harness-Demo-Passw0rd!"
+# The imported tutorials' vendors share one server under this service name.
+IMPORTED_SERVICE = "gallery"
+# Tutorial files or folders (os.pathsep between them) whose apps every stack of this process
+# serves: how `entra-harness demo --tutorial` and the corpus run hand them to the pytest plugin.
+TUTORIALS_VARIABLE = "ENTRA_HARNESS_TUTORIALS"
+
+
+def tutorials_from_environment() -> list[Path]:
+    value = os.environ.get(TUTORIALS_VARIABLE, "")
+    return [Path(part) for part in value.split(os.pathsep) if part]

@@ -82,10 +82,14 @@ def create_sso_app(vendor: Vendor, sp: ServiceProvider) -> Flask:
     @app.get("/")
     def sign_on() -> Response:
         """The Sign-on URL: SP-initiated sign-on starts here (tutorials 002, 004)."""
-        try:
-            return redirect(sp.start_sign_on(request.args.get("RelayState")))
-        except AcsRefusal as refusal:
-            return page("message.html", 400, message=refusal.detail)
+        return start_sign_on(sp)
+
+    sign_on_path = _sign_on_path(sp)
+    if sign_on_path not in (None, "/") and urlsplit(sp.region.sign_on_url or "").hostname == (
+        sp.region.host
+    ):
+        # An imported tutorial's Sign-on URL with a path of its own (Freedcamp's /login).
+        app.add_url_rule(sign_on_path, "tutorial_sign_on", lambda: start_sign_on(sp))
 
     @app.get("/logout")
     def sign_out() -> Response:
@@ -118,6 +122,25 @@ def create_sso_app(vendor: Vendor, sp: ServiceProvider) -> Flask:
     return app
 
 
+def _sign_on_path(sp: ServiceProvider) -> str | None:
+    return (urlsplit(sp.region.sign_on_url).path or "/") if sp.region.sign_on_url else None
+
+
+def start_sign_on(sp: ServiceProvider) -> Response:
+    try:
+        return redirect(sp.start_sign_on(request.args.get("RelayState")))
+    except AcsRefusal as refusal:
+        return make_response(render_template("message.html", message=refusal.detail), 400)
+
+
+def create_sign_on_app(vendor: Vendor, sp: ServiceProvider) -> Flask:
+    """A Sign-on URL on a host apart from the ACS (Ascentis, Zylo): it starts SP-initiated
+    sign-on at its path, as the tutorial writes it."""
+    app = _flask(urlsplit(sp.region.sign_on_url or "").hostname or "", vendor)
+    app.add_url_rule(_sign_on_path(sp) or "/", "sign_on", lambda: start_sign_on(sp))
+    return app
+
+
 def create_console_app(vendor: Vendor) -> Flask:
     """The vendor admin console's JSON API; the pages (web.consoles) share its functions."""
     app = _flask(vendor.app.sso.console_host, vendor)
@@ -145,6 +168,16 @@ def create_console_app(vendor: Vendor) -> Flask:
         try:
             idp = region_sp(region).upload_idp_metadata(request.get_data())
         except MetadataError as error:
+            return _abort_json(400, str(error))
+        return jsonify(asdict(idp))
+
+    @app.put("/api/sso/<region>/idp-metadata-url")
+    def load_metadata_url(region: str) -> Response:
+        """Apps that take the App Federation Metadata Url: the vendor downloads it itself."""
+        body = request.get_json(force=True)
+        try:
+            idp = region_sp(region).load_idp_metadata_url(str(body.get("url") or ""))
+        except (SettingError, MetadataError) as error:
             return _abort_json(400, str(error))
         return jsonify(asdict(idp))
 
@@ -215,6 +248,10 @@ def create_vendor_web(vendor: Vendor, enable_control: bool = True) -> VendorWeb:
     by_host: dict[str, Any] = {
         sp.region.host: create_sso_app(vendor, sp) for sp in vendor.sps.values()
     }
+    for sp in vendor.sps.values():
+        host = urlsplit(sp.region.sign_on_url or "").hostname
+        if host and host not in by_host:
+            by_host[host] = create_sign_on_app(vendor, sp)
     console = create_console_app(vendor)
     console.register_blueprint(create_console_pages(vendor))
     for host in {vendor.app.sso.console_host, *(c.host for c in vendor.app.sso.consoles)}:
