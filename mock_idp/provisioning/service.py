@@ -415,6 +415,7 @@ class ProvisioningScheduler:
     def _loop(self) -> None:
         while not self._stop.wait(self.poll_seconds):
             try:
-                self.service.run_due()
+                if self.service.run_due():
+                    self.service.tenant.changed()
             except Exception:  # keep serving; the cycle logged what it could
                 LOG.exception("provisioning scheduler")
