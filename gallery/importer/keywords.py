@@ -113,6 +113,48 @@ ROLE_CLAIM: Words = {
     "de": ("rollenanspruch",),
     "es": ("notificación de rol",),
 }
+# The certificate section's name ends the Basic SAML values.
+SIGNING_CERTIFICATE: Words = {
+    "en": ("saml signing certificate",),
+    "sv": ("saml-signeringscertifikat",),
+    "fr": ("certificat de signature saml",),
+    "de": ("saml-signaturzertifikat",),
+    "es": ("certificado de firma de saml",),
+}
+# The values of Entra's "Set up <app>" section and certificate, as the app side names them.
+ENTRA_VALUE_LABELS: dict[str, tuple[tuple[str, str], ...]] = {
+    "sv": (
+        ("inloggnings-url", "login_url"),
+        ("utloggnings-url", "logout_url"),
+        ("azure ad-identifierare", "entra_identifier"),
+        ("tumavtryck", "certificate"),
+        ("certifikat (base64)", "certificate"),
+        ("program-id", "application_id"),
+    ),
+    "fr": (
+        ("url de connexion", "login_url"),
+        ("url de déconnexion", "logout_url"),
+        ("identificateur azure ad", "entra_identifier"),
+        ("empreinte", "certificate"),
+        ("certificat (base64)", "certificate"),
+        ("id d’application", "application_id"),
+    ),
+    "de": (
+        ("anmelde-url", "login_url"),
+        ("abmelde-url", "logout_url"),
+        ("azure ad-bezeichner", "entra_identifier"),
+        ("fingerabdruck", "certificate"),
+        ("zertifikat (base64)", "certificate"),
+        ("anwendungs-id", "application_id"),
+    ),
+    "es": (
+        ("url de inicio de sesión", "login_url"),
+        ("url de cierre de sesión", "logout_url"),
+        ("identificador de azure ad", "entra_identifier"),
+        ("huella digital", "certificate"),
+        ("certificado (base64)", "certificate"),
+    ),
+}
 # Words that mark a heading or sentence as about Entra itself, not the app's side.
 ENTRA: Words = {
     "en": ("microsoft entra", "azure ad", "azure active directory", "entra id"),
@@ -272,7 +314,8 @@ def words(table: Words, language: str) -> tuple[str, ...]:
 
 
 def mentions(text: str, table: Words, language: str) -> bool:
-    lowered = text.lower()
+    # Emphasis may split a phrase in translations ("Grundläggande **SAML-konfiguration för**").
+    lowered = text.replace("**", "").lower()
     return any(word in lowered for word in words(table, language))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from gallery.importer import keywords as kw
-from gallery.importer.document import Document, Line, bold_terms, code_spans, plain
+from gallery.importer.document import Document, Line, bold_terms, code_spans, plain, split_row
 from gallery.importer.model import Sourced, SsoImport, Warning
 from gallery.importer.patterns import PLACEHOLDER, bare_urls, looks_like_value
 
@@ -14,10 +14,13 @@ from gallery.importer.patterns import PLACEHOLDER, bare_urls, looks_like_value
 CERTIFICATE_MARKERS = (
     ("certificatebase64", "base64"),
     ("certificate (base64)", "base64"),
+    # Translations keep the form in parentheses: "Certifikat (Base64)", "Zertifikat (Base64)".
+    ("(base64)", "base64"),
     ("base-64 encoded certificate", "base64"),
     ("base64 certificate", "base64"),
     ("certificateraw", "raw"),
     ("certificate (raw)", "raw"),
+    ("(raw)", "raw"),
     ("metadataxml", "federation_metadata_xml"),
     ("federation metadata xml", "federation_metadata_xml"),
     ("copy-metadataurl", "metadata_url"),
@@ -47,8 +50,6 @@ ENTRA_VALUES = (
     ("application id", "application_id"),
     ("application (client) id", "application_id"),
 )
-# A claims table's header ends the Basic SAML values (AWS lists claims before the certificate step).
-CLAIMS_HEADER = re.compile(r"^\s*>?\s*\|\s*name\s*\|\s*source", re.IGNORECASE)
 MODE_TOKEN = re.compile(r"\b(SP|IDP|IdP)\b")
 FIRST_NAME = ("givenname", "firstname", "first_name", "first name", "fname")
 LAST_NAME = ("surname", "lastname", "last_name", "last name", "familyname", "lname")
@@ -67,10 +68,23 @@ def field_of_label(label: str, language: str) -> str | None:
     return None
 
 
-def entra_value_of(label: str) -> str | None:
+def _entra_labels(language: str) -> tuple[tuple[str, str], ...]:
+    return ENTRA_VALUES + kw.ENTRA_VALUE_LABELS.get(language, ())
+
+
+def entra_value_of(label: str, language: str = "en") -> str | None:
     lowered = label.lower()
-    for words, value in ENTRA_VALUES:
+    for words, value in _entra_labels(language):
         if words in lowered:
+            return value
+    return None
+
+
+def exact_entra_value(label: str, language: str) -> str | None:
+    """The Entra value a bold term *is* ("Login URL"), not one a field name contains ("IDP Login URL")."""
+    lowered = re.sub(r"[\s\-]*(value|värde|valeur|wert|valor)$", "", label.lower().strip(" .:"))
+    for words, value in _entra_labels(language):
+        if lowered == words or lowered in ("microsoft entra " + words, "azure ad " + words):
             return value
     return None
 
@@ -83,6 +97,19 @@ def _basic_saml_start(document: Document) -> int | None:
     return None
 
 
+def _is_claims_header(text: str, language: str) -> bool:
+    """A Name | Source Attribute header: it ends the Basic SAML values (AWS lists claims early)."""
+    if not text.strip().removeprefix(">").strip().startswith("|"):
+        return False
+    cells = [plain(cell).lower() for cell in split_row(text)]
+    sources = kw.words(kw.CLAIM_SOURCE, language)
+    return (
+        len(cells) >= 2
+        and cells[0] in kw.words(kw.CLAIM_NAME, language)
+        and any(cells[1] == word or cells[1].startswith(word) for word in sources)
+    )
+
+
 def _region_end(document: Document, start: int) -> int | None:
     """Where the Basic SAML values stop: the certificate, claims or "Set up <app>" step, or a heading."""
     for line in document.lines:
@@ -92,8 +119,8 @@ def _region_end(document: Document, start: int) -> int | None:
         if line.text.lstrip().startswith("#"):
             return line.number
         if (
-            CLAIMS_HEADER.match(line.text)
-            or "saml signing certificate" in lowered
+            _is_claims_header(line.text, document.language)
+            or kw.mentions(line.text, kw.SIGNING_CERTIFICATE, document.language)
             or "default-attributes" in lowered
             or "edit-attribute" in lowered
             or "specific format" in lowered
@@ -335,6 +362,7 @@ def _entra_value_in_text(text: str, field_term: str) -> str | None:
 
 
 def _app_side_fields(document: Document, sso: SsoImport, start: int, app: str) -> None:
+    language = document.language
     region = _app_side_region(document, start)
     if region is None:
         return
@@ -362,8 +390,29 @@ def _app_side_fields(document: Document, sso: SsoImport, start: int, app: str) -
             value = _entra_value_in_text(line.text, fields[0])
             if value:
                 found = (fields[0], value)
+        elif len(terms) >= 2 and any(exact_entra_value(t, language) for t in terms):
+            # Any language: the term that *is* an Entra value is the source; the field is the nearest
+            # other term that is not a button ("Copy **Login URL** to **IDP Login URL**", "I textrutan
+            # **SAML SSO URL** klistrar du in värdet för **Inloggnings-URL**"). Two equal labels ("In
+            # the **Login URL** textbox, paste **Login URL**"): the first is the field.
+            exact = [exact_entra_value(t, language) for t in terms]
+            sources = [i for i, value in enumerate(exact) if value]
+            source = sources[0]
+            if len(sources) > 1:
+                # Both terms are Entra labels ("In **Single Sign-On Service URL** textbox, paste the
+                # value of **Login URL**", or the same label twice): the sentence's order decides.
+                field_index = sources[0] if FIELD_FIRST.match(line.text) else sources[1]
+                source_index = sources[1] if field_index == sources[0] else sources[0]
+                found = (terms[field_index], exact[source_index] or "")
+            else:
+                candidates = [
+                    i for i, term in enumerate(terms) if not exact[i] and term not in buttons
+                ]
+                if candidates:
+                    nearest = min(candidates, key=lambda i: (abs(i - source), i > source))
+                    found = (terms[nearest], exact[source] or "")
         elif len(terms) >= 2:
-            classified = [(term, entra_value_of(term)) for term in terms]
+            classified = [(term, entra_value_of(term, language)) for term in terms]
             if FIELD_FIRST.match(line.text):
                 # "In the **Login URL** textbox, paste **Login URL**": the field comes first, even when
                 # it carries the same label as Entra's value.

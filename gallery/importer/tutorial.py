@@ -18,16 +18,17 @@ TITLE_PATTERNS = (
     r"^(?:tutorial:\s*)?integrate (?P<app>.+?) with (?:microsoft entra|azure)",
     r"^(?:tutorial:\s*)?configure (?P<app>.+?) for automatic user provisioning",
     r"^(?:tutorial:\s*)?configure (?P<app>.+?) for (?:automatic )?(?:user )?provisioning",
+    r"^(?:tutorial:\s*)?configure (?P<app>.+?) for single sign-on",
     r"^(?:självstudie:\s*)?konfigurera (?P<app>.+?) för automatisk",
     r"^(?:självstudie:\s*)?integrera (?P<app>.+?) med",
-    r"integrering med (?P<app>.+?)\s*$",
-    r"^(?:tutoriel\s*:\s*)?configurer (?P<app>.+?) pour (?:l[’']approvisionnement|le provisionnement)",
-    r"intégration .*? à (?P<app>.+?)\s*$",
-    r"intégration .*? avec (?P<app>.+?)\s*$",
+    # Translations name the app after the last "with": "integrering med enkel inloggning (SSO) med 4me".
+    r"integrering.*\bmed (?P<app>.+?)\s*$",
+    r"^(?:tutoriel|didacticiel)?\s*:?\s*configurer (?P<app>.+?) pour (?:l[’']approvisionnement|le provisionnement)",
+    r"intégration.*\b(?:avec|à) (?P<app>.+?)\s*$",
     r"^(?:tutorial:\s*)?konfigurieren von (?P<app>.+?) für",
-    r"integration von (?P<app>.+?) in",
+    r"integration.*\bmit (?P<app>.+?)\s*$",
     r"^(?:tutorial:\s*)?configuración de (?P<app>.+?) para",
-    r"integración .*? con (?P<app>.+?)\s*$",
+    r"integración.*\bcon (?P<app>.+?)\s*$",
 )
 # Tutorials the issue excludes, told apart by what they configure (issue 18, Deliver 1).
 OTHER_EXCLUSIONS = (
@@ -39,6 +40,7 @@ OTHER_EXCLUSIONS = (
 NOT_SCIM_TITLE = re.compile(r"writeback|inbound|to active directory|to on-premises", re.IGNORECASE)
 
 
+BOLD_TERM = re.compile(r"\*\*(.+?)\*\*")
 DOUBLED_WORD = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
 
 
@@ -58,10 +60,25 @@ def _app_name(document: Document, warnings: list[Warning]) -> Sourced:
             match = re.search(pattern, plain(text), re.IGNORECASE)
             if match:
                 return Sourced(match.group("app").strip().rstrip("."), number)
-    # Any language: the name typed in the gallery's search box is the first bold term repeated most.
+    # Any language: the name typed in the gallery's search box (bold) that ends the title.
+    entra = kw.words(kw.ENTRA, "en")
+    bold = {term.strip() for line in document.lines for term in BOLD_TERM.findall(line.text)}
+    for text, number in candidates:
+        title = plain(text).rstrip(" .")
+        endings = [
+            term
+            for term in bold
+            if len(term) > 1
+            and title.endswith(term)
+            and term != title
+            and not any(word in term.lower() for word in entra)
+        ]
+        if endings:
+            return Sourced(max(endings, key=len), number)
+    # Last resort: the bold term repeated most.
     counts: dict[str, int] = {}
     for line in document.lines:
-        for term in re.findall(r"\*\*(.+?)\*\*", line.text):
+        for term in BOLD_TERM.findall(line.text):
             counts[term] = counts.get(term, 0) + 1
     best = max(counts, key=lambda term: counts[term], default="")
     return Sourced(best, heading.number if heading else 0)

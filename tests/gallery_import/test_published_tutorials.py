@@ -262,3 +262,99 @@ def test_provenance_points_at_the_source_lines() -> None:
     assert result["provenance"]["sso"]["modes"] == [8]
     assert result["provenance"]["sso"]["identifier"] == [13]
     assert result["sso"]["identifier"] == ["https://www.23video.com/saml/trust/<uniqueid>"]
+
+
+SWEDISH_4ME = """\
+---
+title: 'Självstudie: Azure Active Directory integrering med enkel inloggning (SSO) med 4me-| Microsoft Docs'
+ms.translationtype: MT
+ms.contentlocale: sv-SE
+---
+# <a name="tutorial-azure-active-directory-single-sign-on-sso-integration-with-4me"></a>Självstudie: Azure Active Directory integrering med enkel inloggning (SSO) med 4me
+
+* 4me stöder **SP-initierad** enkel inloggning.
+* 4me stöder **just-in-time-användareablering.**
+
+1. På sidan **Konfigurera enkel inloggning med SAML klickar** du på pennikonen för Grundläggande **SAML-konfiguration för** att redigera inställningarna.
+
+1. I avsnittet **Grundläggande SAML-konfiguration** anger du värdena för följande fält:
+
+    a. I **textrutan Inloggnings-URL** skriver du en URL med något av följande mönster:
+
+    | Miljö| URL|
+    |---|---|
+    | PRODUKTION | `https://<SUBDOMAIN>.4me.com`|
+    | QA| `https://<SUBDOMAIN>.4me.qa`|
+
+    b. I **textrutan Identifierare (entitets-ID)** anger du en URL med något av följande mönster:
+
+    | Miljö| URL|
+    |---|---|
+    | PRODUKTION | `https://<SUBDOMAIN>.4me.com`|
+
+1. Utöver ovanstående förväntar sig 4me-programmet att några fler attribut skickas tillbaka i SAML-svaret som visas nedan.
+
+    | Name | Källattribut|
+    | ---------------| --------------- |
+    | first_name | user.givenname |
+
+1. Kopiera **Tumavtryck** i avsnittet **SAML-signeringscertifikat** och spara det på datorn.
+
+## <a name="configure-4me-sso"></a>Konfigurera 4me SSO
+
+    b. I textrutan **Remote Logout URL** (URL för fjärrutloggning) klistrar du in värdet för **Utloggnings-URL** som du kopierade från Azure-portalen.
+
+    c. Under avsnittet **SAML**, i textrutan **SAML SSO URL** (URL för enkel inloggning med SAML) klistrar du in värdet för **Inloggnings-URL** som du kopierade från Azure Portal.
+
+## <a name="test-sso"></a>Testa enkel inloggning
+"""
+
+
+def test_swedish_machine_translation_reads_like_the_english_tutorial() -> None:
+    """MicrosoftDocs/azure-docs.sv-se 4me-tutorial.md (2021, machine translated)."""
+    result = import_document(
+        parse(SWEDISH_4ME, Path("4me-tutorial.md")), "4me-tutorial.md"
+    ).summary()
+    sso = summary_sso(result)
+    assert result["app"] == "4me"
+    assert sso["modes"] == ["sp"]
+    assert sso["jit"] is True
+    assert sso["sign_on_url"] == ["https://<SUBDOMAIN>.4me.com", "https://<SUBDOMAIN>.4me.qa"]
+    assert sso["identifier"] == ["https://<SUBDOMAIN>.4me.com"]
+    assert sso["claims"] == [{"name": "first_name", "source": "user.givenname", "namespace": None}]
+    assert sso["certificate"] is None
+    assert sso["app_side_fields"] == [
+        {"field": "Remote Logout URL", "entra_value": "logout_url"},
+        {"field": "SAML SSO URL", "entra_value": "login_url"},
+    ]
+
+
+def test_german_translation_modes_and_labels() -> None:
+    """azure-docs.de-de 4me-tutorial.md: "**SP**-initiiertes", "Anmelde-URL", "Bezeichner (Entitäts-ID)"."""
+    text = dedent(
+        """\
+        ---
+        title: 'Tutorial: Integration des einmaligen Anmeldens (Single Sign-On, SSO) von Azure Active Directory mit 4me | Microsoft-Dokumentation'
+        ms.contentlocale: de-DE
+        ---
+        # <a name="tutorial"></a>Tutorial: Integration des einmaligen Anmeldens (Single Sign-On, SSO) von Azure Active Directory mit 4me
+
+        * 4me unterstützt **SP**-initiiertes einmaliges Anmelden.
+        * 4me unterstützt die **Just-In-Time**-Benutzerbereitstellung.
+
+        1. Geben Sie im Abschnitt **Grundlegende SAML-Konfiguration** die Werte für die folgenden Felder ein:
+
+            a. Geben Sie im Textfeld **Anmelde-URL** eine URL in einem der folgenden Formate ein:
+            `https://<SUBDOMAIN>.4me.com`
+
+            b. Geben Sie im Textfeld **Bezeichner (Entitäts-ID)** eine URL in einem der folgenden Formate ein:
+            `https://<SUBDOMAIN>.4me.com`
+
+        1. Kopieren Sie im Abschnitt **SAML-Signaturzertifikat** den **FINGERABDRUCK**.
+        """
+    )
+    result = import_document(parse(text, Path("4me-tutorial.md")), "4me-tutorial.md").summary()
+    sso = summary_sso(result)
+    assert result["app"] == "4me"
+    assert (sso["modes"], sso["jit"]) == (["sp"], True)
+    assert sso["sign_on_url"] == sso["identifier"] == ["https://<SUBDOMAIN>.4me.com"]
