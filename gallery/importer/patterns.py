@@ -6,7 +6,8 @@ import re
 
 # `<SUBDOMAIN>`, `<tenant-name>`, `{idpid}`, `[customer]`: the shapes Microsoft's tutorials use for
 # the parts the admin fills in (issue 18: "placeholders in most").
-PLACEHOLDER = re.compile(r"<[^<>/\s][^<>]*>|\{[^{}\s]+\}|\[[A-Za-z][\w\- ]*\]")
+# Qualtrics writes `https://< DATACENTER >.qualtrics.com`: spaces inside the brackets are allowed.
+PLACEHOLDER = re.compile(r"<\s*[^<>/\s][^<>]*>|\{[^{}\s]+\}|\[[A-Za-z][\w\- ]*\]")
 BARE_URL = re.compile(r"(?:https?|urn)://?[^\s`)\]\"']+|urn:[\w.\-:/]+", re.IGNORECASE)
 LINK = re.compile(r"!?\[[^\]]*\]\([^)]*\)")
 

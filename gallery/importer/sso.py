@@ -171,7 +171,12 @@ def _urls(document: Document, sso: SsoImport, warnings: list[Warning]) -> None:
         if _is_note(line):
             continue
         lowered = line.text.lower()
-        if any(word in lowered for word in additional):
+        tokens = {t.upper() for t in MODE_TOKEN.findall(line.text)}
+        if any(word in lowered for word in additional) and (
+            tokens == {"SP"} or (not tokens and mode != "idp")
+        ):
+            # "Set additional URLs … if you wish to configure the application in SP initiated mode";
+            # Zoho One clicks it inside the IDP step only to reach Relay State, which stays IDP's.
             mode = "sp"
         elif kw.mentions(line.text, kw.INITIATED, language) or " mode" in lowered:
             tokens = {t.upper() for t in MODE_TOKEN.findall(line.text)}

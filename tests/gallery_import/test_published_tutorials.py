@@ -358,3 +358,40 @@ def test_german_translation_modes_and_labels() -> None:
     assert result["app"] == "4me"
     assert (sso["modes"], sso["jit"]) == (["sp"], True)
     assert sso["sign_on_url"] == sso["identifier"] == ["https://<SUBDOMAIN>.4me.com"]
+
+
+def test_qualtrics_spaced_placeholders_and_relay_state_by_mode() -> None:
+    """qualtrics-tutorial.md: `< DATACENTER >` placeholders; Relay State belongs to the IDP step."""
+    result = summary(
+        "qualtrics-tutorial.md",
+        "Microsoft Entra SSO integration with Qualtrics",
+        """\
+        * Qualtrics supports **SP and IDP** initiated SSO.
+
+        1. On the **Basic SAML Configuration** section, if you want to configure the application in **IDP** initiated mode, enter the values for the following fields:
+
+            a. In the **Identifier** text box, type a URL that uses the following pattern:
+
+        \t`https://< DATACENTER >.qualtrics.com`
+
+            c. In the **Relay State** text box, type a URL that uses the following pattern:
+
+            `https://< brandID >.< DATACENTER >.qualtrics.com`
+
+        1. Select **Set additional URLs**, and perform the following step if you want to configure the application in **SP** initiated mode:
+
+            In the **Sign-on URL** textbox, type a URL that uses the following pattern:
+
+            `https://< brandID >.< DATACENTER >.qualtrics.com`
+        """,
+    )
+    sso = summary_sso(result)
+    assert sso["identifier"] == ["https://< DATACENTER >.qualtrics.com"]
+    assert sso["relay_state"] == ["https://< brandID >.< DATACENTER >.qualtrics.com"]
+    assert sso["placeholders"] == ["< DATACENTER >", "< brandID >"]
+    assert sso["url_modes"] == {
+        "identifier": ["idp"],
+        "sign_on_url": ["sp"],
+        "relay_state": ["idp"],
+    }
+    assert result["warnings"] == []
