@@ -215,7 +215,15 @@ def read(path: Path) -> Document:
 
 
 def bold_terms(text: str) -> list[str]:
-    return [term.strip() for term in BOLD.findall(text)]
+    """Bold terms without the UI brackets and glosses of older translations (`**[THUMBPRINT]\\(拇印\\)**`)."""
+    return [_unbracket(term) for term in BOLD.findall(text)]
+
+
+def _unbracket(term: str) -> str:
+    term = re.sub(r"\\\(.*?\\\)$", "", term.strip()).strip()
+    if term.startswith("[") and term.endswith("]"):
+        term = term[1:-1]
+    return term.strip()
 
 
 def code_spans(text: str) -> list[str]:

@@ -18,6 +18,9 @@ FIELD_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "fr": ("identificateur", "id d’entité", "id d'entité"),
         "de": ("bezeichner", "entitäts-id"),
         "es": ("identificador",),
+        "ja": ("識別子",),
+        "zh": ("标识符", "識別碼"),
+        "ko": ("식별자",),
     },
     "reply_url": {
         "en": ("reply url", "assertion consumer service", "acs url"),
@@ -25,6 +28,9 @@ FIELD_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "fr": ("url de réponse",),
         "de": ("antwort-url",),
         "es": ("url de respuesta",),
+        "ja": ("応答 url",),
+        "zh": ("回复 url", "回覆 url"),
+        "ko": ("회신 url",),
     },
     "sign_on_url": {
         "en": ("sign-on url", "sign on url", "signon url", "sign-in url", "sign in url"),
@@ -32,6 +38,9 @@ FIELD_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "fr": ("url de connexion", "url d’authentification"),
         "de": ("anmelde-url",),
         "es": ("url de inicio de sesión",),
+        "ja": ("サインオン url",),
+        "zh": ("登录 url", "登入 url"),
+        "ko": ("로그온 url",),
     },
     "relay_state": {
         "en": ("relay state", "relaystate"),
@@ -39,6 +48,9 @@ FIELD_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "fr": ("état de relais",),
         "de": ("relaystatus",),
         "es": ("estado de la retransmisión",),
+        "ja": ("リレー状態",),
+        "zh": ("中继状态", "轉送狀態"),
+        "ko": ("릴레이 상태",),
     },
     "logout_url": {
         "en": ("logout url", "log out url", "sign-out url"),
@@ -46,6 +58,9 @@ FIELD_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "fr": ("url de déconnexion",),
         "de": ("abmelde-url",),
         "es": ("url de cierre de sesión",),
+        "ja": ("ログアウト url",),
+        "zh": ("注销 url", "登出 url"),
+        "ko": ("로그아웃 url",),
     },
 }
 
@@ -55,6 +70,9 @@ BASIC_SAML: Words = {
     "fr": ("configuration saml de base",),
     "de": ("grundlegende saml-konfiguration",),
     "es": ("configuración básica de saml",),
+    "ja": ("基本的な saml 構成",),
+    "zh": ("基本 saml 配置", "基本 saml 組態"),
+    "ko": ("기본 saml 구성",),
 }
 # "Select Set additional URLs ... if you wish to configure the application in SP initiated mode".
 ADDITIONAL_URLS: Words = {
@@ -63,6 +81,9 @@ ADDITIONAL_URLS: Words = {
     "fr": ("définir des url supplémentaires",),
     "de": ("zusätzliche urls festlegen",),
     "es": ("establecer direcciones url adicionales",),
+    "ja": ("追加の url を設定",),
+    "zh": ("设置其他 url", "設定其他 url"),
+    "ko": ("추가 url 설정",),
 }
 INITIATED: Words = {
     "en": ("initiated", "initiate"),
@@ -70,6 +91,12 @@ INITIATED: Words = {
     "fr": ("initiée", "initié", "à l’initiative", "à l'initiative"),
     "de": ("initiiert",),
     "es": ("iniciado",),
+    "ja": ("開始",),
+    "zh": ("发起", "起始", "啟動"),
+    "ko": ("시작",),
+    "pt": ("iniciado",),
+    "it": ("avviato",),
+    "nl": ("geïnitieerd", "geinitieerd"),
 }
 JIT: Words = {
     # Also the sentence form: "an account is automatically created if necessary" when a user signs in.
@@ -105,6 +132,8 @@ FIXED_IDENTIFIER: Words = {
     "fr": ("valeur de chaîne fixe", "une seule instance"),
     "de": ("fester zeichenfolgenwert", "nur eine instanz"),
     "es": ("valor de cadena fijo", "solo se puede configurar una instancia"),
+    "ja": ("固定文字列",),
+    "zh": ("固定字符串", "固定字串"),
 }
 ROLE_CLAIM: Words = {
     "en": ("role claim",),
@@ -120,6 +149,9 @@ SIGNING_CERTIFICATE: Words = {
     "fr": ("certificat de signature saml",),
     "de": ("saml-signaturzertifikat",),
     "es": ("certificado de firma de saml",),
+    "ja": ("saml 署名証明書",),
+    "zh": ("saml 签名证书", "saml 簽署憑證"),
+    "ko": ("saml 서명 인증서",),
 }
 # The values of Entra's "Set up <app>" section and certificate, as the app side names them.
 ENTRA_VALUE_LABELS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -146,6 +178,20 @@ ENTRA_VALUE_LABELS: dict[str, tuple[tuple[str, str], ...]] = {
         ("fingerabdruck", "certificate"),
         ("zertifikat (base64)", "certificate"),
         ("anwendungs-id", "application_id"),
+    ),
+    "ja": (
+        ("ログイン url", "login_url"),
+        ("ログアウト url", "logout_url"),
+        ("azure ad 識別子", "entra_identifier"),
+        ("拇印", "certificate"),
+        ("証明書 (base64)", "certificate"),
+    ),
+    "zh": (
+        ("登录 url", "login_url"),
+        ("注销 url", "logout_url"),
+        ("azure ad 标识符", "entra_identifier"),
+        ("指纹", "certificate"),
+        ("证书 (base64)", "certificate"),
     ),
     "es": (
         ("url de inicio de sesión", "login_url"),
@@ -181,6 +227,9 @@ CLAIM_SOURCE: Words = {
     "fr": ("attribut source", "source"),
     "de": ("quellattribut",),
     "es": ("atributo de origen",),
+    "ja": ("ソース属性",),
+    "zh": ("源属性", "來源屬性"),
+    "ko": ("원본 특성",),
 }
 CLAIM_NAMESPACE: Words = {
     "en": ("namespace",),

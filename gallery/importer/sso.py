@@ -33,7 +33,6 @@ ENTRA_VALUES = (
     ("metadata url", "metadata_url"),
     ("login url", "login_url"),
     ("single sign-on service url", "login_url"),
-    ("saml sso url", "login_url"),
     ("microsoft entra identifier", "entra_identifier"),
     ("azure ad identifier", "entra_identifier"),
     ("azure active directory identifier", "entra_identifier"),

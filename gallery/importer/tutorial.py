@@ -29,6 +29,9 @@ TITLE_PATTERNS = (
     r"integration.*\bmit (?P<app>.+?)\s*$",
     r"^(?:tutorial:\s*)?configuración de (?P<app>.+?) para",
     r"integración.*\bcon (?P<app>.+?)\s*$",
+    # Japanese, Chinese, Korean: "Azure Active Directory と 4me の統合", "… 与 X 集成", "…와 X 통합".
+    r"(?:azure active directory|azure ad|microsoft entra(?: id)?)\s*(?:と|与|與|와|과)\s*"
+    r"(?P<app>.+?)\s*(?:の統合|集成|整合|통합)",
 )
 # Tutorials the issue excludes, told apart by what they configure (issue 18, Deliver 1).
 OTHER_EXCLUSIONS = (

@@ -395,3 +395,64 @@ def test_qualtrics_spaced_placeholders_and_relay_state_by_mode() -> None:
         "relay_state": ["idp"],
     }
     assert result["warnings"] == []
+
+
+JAPANESE_4ME = """\
+---
+title: チュートリアル:Azure Active Directory と 4me の統合 | Microsoft Docs
+ms.translationtype: HT
+ms.contentlocale: ja-JP
+---
+# <a name="tutorial-azure-active-directory-integration-with-4me"></a>チュートリアル:Azure Active Directory と 4me の統合
+
+* 4me では、**SP** Initiated SSO がサポートされます
+* 4me では、**Just-In-Time** ユーザー プロビジョニングがサポートされます
+
+4. **[基本的な SAML 構成]** セクションで、次の手順を実行します。
+
+    a. **[サインオン URL]** ボックスに、次の形式で URL を入力します。
+
+    | 環境| URL|
+    |---|---|
+    | 運用 | `https://<SUBDOMAIN>.4me.com`|
+    | QA| `https://<SUBDOMAIN>.4me.qa`|
+
+    b. **[識別子 (エンティティ ID)]** テキスト ボックスに、次のパターンで URL を入力します。
+
+    | 環境| URL|
+    |---|---|
+    | 運用 | `https://<SUBDOMAIN>.4me.com`|
+
+6. **[ユーザー属性]** ダイアログの **[ユーザーの要求]** セクションで、次の手順を実行します。
+
+    | Name | ソース属性|
+    | ---------------| --------------- |
+    | first_name | User.givenname |
+
+8. **[SAML 署名証明書]** セクションで **[THUMBPRINT]\\\\(拇印\\\\)** をコピーし、お使いのコンピューターに保存します。
+
+### <a name="configure-4me-single-sign-on"></a>4me のシングル サインオンの構成
+
+    b. **[リモート ログアウト URL]** ボックスに、Azure portal からコピーした**ログアウト URL** の値を貼り付けます。
+
+    c. **[SAML]** セクションの **[SAML SSO URL]** ボックスに、Azure portal からコピーした**ログイン URL** の値を貼り付けます。
+
+### <a name="create-an-azure-ad-test-user"></a>Azure AD のテスト ユーザーの作成
+"""
+
+
+def test_japanese_translation_with_bracketed_ui_labels() -> None:
+    """changeworld/azure-docs.ja-jp 4me-tutorial.md (2019): `**[サインオン URL]**`, `**[THUMBPRINT]\\(拇印\\)**`."""
+    result = import_document(
+        parse(JAPANESE_4ME, Path("4me-tutorial.md")), "4me-tutorial.md"
+    ).summary()
+    sso = summary_sso(result)
+    assert result["app"] == "4me"
+    assert (sso["modes"], sso["jit"], sso["certificate"]) == (["sp"], True, None)
+    assert sso["sign_on_url"] == ["https://<SUBDOMAIN>.4me.com", "https://<SUBDOMAIN>.4me.qa"]
+    assert sso["identifier"] == ["https://<SUBDOMAIN>.4me.com"]
+    assert sso["claims"] == [{"name": "first_name", "source": "User.givenname", "namespace": None}]
+    assert sso["app_side_fields"] == [
+        {"field": "リモート ログアウト URL", "entra_value": "logout_url"},
+        {"field": "SAML SSO URL", "entra_value": "login_url"},
+    ]
