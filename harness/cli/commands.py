@@ -16,10 +16,12 @@ from gallery.importer.cli import add_arguments as add_import_arguments
 from gallery.importer.cli import run as run_import
 from harness.checks.options import SCIM_OPTIONS, SP_OPTIONS, add_options
 from harness.cli.errors import CommandError, check_ports_free, run_reporting_errors
+from harness.cli.snapshot import add_snapshot_command, add_state_options, load_snapshot_into
 
 if TYPE_CHECKING:
     from harness.serving.stack import Stack
 
+DEMO_UPN = "B.Simon@contoso.com"
 SCHEDULER_CONTROL = "https://login.microsoftonline.com/_mock/provisioning/scheduler"
 
 # One service per mock, as docker-compose runs them: the tenant, then each gallery vendor.
@@ -40,7 +42,12 @@ def _wait_for_interrupt() -> None:
 
 
 def command_up(args: argparse.Namespace) -> int:
-    from harness.clients.demo_setup import create_administrator, set_up_ringcentral_tutorial
+    from harness.clients.demo_setup import (
+        ADMIN_PASSWORD,
+        create_administrator,
+        set_up_ringcentral_tutorial,
+    )
+    from harness.clients.people import administrator as administrator_person
     from harness.clients.session import Harness
     from harness.serving.landing import create_landing_app
     from harness.serving.servers import ServedApp
@@ -55,14 +62,26 @@ def command_up(args: argparse.Namespace) -> int:
     ports = {name: base + 1 + i for i, name in enumerate(SERVICES)} if base else {}
     # Checked before anything listens: a busy port is one line, not a half-started stack.
     check_ports_free(args.bind, [base, *ports.values()], "--base-port")
-    stack = Stack(ca_directory=Path(args.state_dir) / "ca")
+    stack = Stack(
+        ca_directory=Path(args.state_dir) / "ca",
+        state_directory=Path(args.state) if args.state else None,
+    )
+    if args.snapshot:
+        load_snapshot_into(stack.tenant, Path(args.snapshot))
+    # A tenant saved in --state or given by --snapshot is served as it was: no set-up again.
+    restored = bool(args.snapshot) or (
+        stack.tenant_state is not None and stack.tenant_state.restored
+    )
     stack.start(ports=ports, bind=args.bind)
     links: dict[str, str] = {"Microsoft Entra admin center": "https://entra.microsoft.com/"}
     with stack.http_client() as client:
         harness = Harness(stack, client)
-        administrator = create_administrator(harness)
-        if not args.empty:
-            links.update(set_up_ringcentral_tutorial(harness))
+        if restored:
+            administrator = administrator_person(ADMIN_PASSWORD)
+        else:
+            administrator = create_administrator(harness)
+            if not args.empty:
+                links.update(set_up_ringcentral_tutorial(harness))
     if args.provisioning_poll_seconds > 0:
         # Provisioning Status On must lead to cycles without a test calling run-due: the tenant's
         # own background scheduler (one thread, the one /_mock/provisioning/scheduler controls).
@@ -74,7 +93,7 @@ def command_up(args: argparse.Namespace) -> int:
         "password": administrator.password,
         "roles": list(administrator.roles),
     }
-    if args.empty:
+    if args.empty or (restored and not stack.tenant.directory.find_by_upn(DEMO_UPN)):
         # --empty shows only what exists: B.Simon is for the person to create (tutorial 000).
         credentials.pop("demo_user", None)
     landing = ServedApp(
@@ -115,7 +134,13 @@ def command_serve(args: argparse.Namespace) -> int:
     from harness.serving.stack import Stack
 
     check_ports_free(args.bind, [args.port], "--port")
-    stack = Stack(ca_directory=Path(args.ca_dir), enable_control=not args.no_control)
+    stack = Stack(
+        ca_directory=Path(args.ca_dir),
+        enable_control=not args.no_control,
+        state_directory=Path(args.state) if args.state and args.service == "tenant" else None,
+    )
+    if args.snapshot and args.service == "tenant":
+        load_snapshot_into(stack.tenant, Path(args.snapshot))
     stack.start(ports={args.service: args.port}, only=[args.service], bind=args.bind)
     print(
         f"{args.service} serving {sorted(stack.host_map.ports)} on {args.bind}:{args.port}",
@@ -245,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         default=5.0,
         help="how often the background provisioning scheduler runs due cycles (0: not started)",
     )
+    add_state_options(up)
     up.set_defaults(run=command_up)
 
     serve = commands.add_parser("serve", help="serve one mock (for containers)")
@@ -253,7 +279,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--bind", default="0.0.0.0")
     serve.add_argument("--ca-dir", default="/var/lib/entra-harness/ca")
     serve.add_argument("--no-control", action="store_true", help="disable the /_mock controls")
+    add_state_options(serve)
     serve.set_defaults(run=command_serve)
+    add_snapshot_command(commands)
 
     demo = commands.add_parser("demo", help="run the tutorial scenarios and write the demo report")
     demo.add_argument("--report", default="reports/demo.html")

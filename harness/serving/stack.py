@@ -15,6 +15,7 @@ import httpx
 from gallery import load_gallery
 from gallery.generic import imported_gallery
 from harness.serving.hostmap import HostMap, http_client
+from harness.serving.persisting import SaveAfterEachRequest, TenantState
 from harness.serving.servers import HostDispatcher, ServedApp, ServicesByHost
 from harness.serving.tls import TestCertificateAuthority
 from mock_idp.provisioning.wire import KeepAliveHttp
@@ -75,8 +76,13 @@ class Stack:
         scim_store: str | None = None,
         scim_directory: Path | None = None,
         tutorials: list[Path] | None = None,
+        state_directory: Path | None = None,
     ) -> None:
         self.clock = Clock()
+        if state_directory is not None and scim_store is None:
+            # `--state DIR` (issue 22): the vendors' SCIM stores live there too, so a restarted
+            # stack finds at each vendor the users its provisioning jobs created before.
+            scim_store, scim_directory = "sqlite", scim_directory or Path(state_directory) / "scim"
         # Imported tutorials (issue 18): their apps join the gallery and get a generic vendor.
         chosen = tutorials if tutorials is not None else tutorials_from_environment()
         self.imported = imported_gallery(chosen) if chosen else {}
@@ -88,6 +94,11 @@ class Stack:
                 route=self.host_map.route, ssl_context=self.ca.client_context()
             ),
             gallery=gallery,
+        )
+        # The tenant's state directory, loaded now and saved after every request (None: the
+        # tenant lives in memory, as in the test suite).
+        self.tenant_state = (
+            TenantState(self.tenant, state_directory) if state_directory is not None else None
         )
         self.scim_store = scim_store or os.environ.get(SCIM_STORE_VARIABLE) or "sqlite"
         configured = scim_directory or os.environ.get(SCIM_DIRECTORY_VARIABLE)
@@ -117,9 +128,10 @@ class Stack:
 
     def services(self) -> dict[str, HostDispatcher]:
         """One server per mock, as docker-compose runs them: 'tenant' and each vendor key."""
-        services: dict[str, Any] = {
-            "tenant": HostDispatcher(self.tenant_web.by_host, self.tenant_web.control)
-        }
+        tenant: Any = HostDispatcher(self.tenant_web.by_host, self.tenant_web.control)
+        if self.tenant_state is not None:
+            tenant = SaveAfterEachRequest(tenant, self.tenant)
+        services: dict[str, Any] = {"tenant": tenant}
         imported = []
         for key, web in self.vendor_webs.items():
             dispatcher = HostDispatcher(web.by_host, web.control)
@@ -185,6 +197,8 @@ class Stack:
             vendor.close()
         if self._temporary_scim_directory and self.scim_directory is not None:
             shutil.rmtree(self.scim_directory, ignore_errors=True)
+        if self.tenant_state is not None:
+            self.tenant_state.close()
         self.ca.remove()
 
     def reset(self) -> None:
