@@ -11,4 +11,5 @@ pytest_plugins = [
     "steps.acs_steps",
     "steps.console_walkthrough_steps",
     "steps.provisioning_walkthrough_steps",
+    "steps.gallery_import_steps",
 ]

@@ -32,6 +32,10 @@ class VendorConsole:
             headers={"Content-Type": "application/xml"},
         )
 
+    def load_idp_metadata_url(self, region: str, url: str) -> dict[str, Any]:
+        """Paste the App Federation Metadata Url; the vendor downloads the metadata."""
+        return self._call("PUT", f"/sso/{region}/idp-metadata-url", json={"url": url})
+
     def save_sso_settings(self, region: str, **settings: Any) -> dict[str, Any]:
         return self._call("PUT", f"/sso/{region}/settings", json=settings)
 

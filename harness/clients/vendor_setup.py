@@ -22,6 +22,10 @@ def configure_vendor_sso(
     """Configure <vendor> SSO: what the tutorial's "Configure <vendor> SSO" section does."""
     gallery = harness.gallery_app(app_name)
     console = harness.console(app_name)
+    if gallery.sso.idp_configuration == "metadata_url":
+        # Imported tutorials whose app takes the App Federation Metadata Url: pasted at the
+        # vendor, which downloads the metadata itself.
+        return console.load_idp_metadata_url(region, harness.admin.app_federation_metadata_url(app))
     if gallery.sso.idp_configuration == "metadata":
         # Tutorial 000: upload the App Federation Metadata, map the email attribute, enable SSO.
         console.upload_idp_metadata(region, harness.admin.app_federation_metadata(app))

@@ -1,0 +1,1 @@
+"""Scenarios generated for any imported gallery tutorial from templates that reuse the built-in steps (issue 18)."""
