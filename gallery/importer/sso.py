@@ -132,7 +132,11 @@ def _region_end(document: Document, start: int) -> int | None:
 def _modes(document: Document, sso: SsoImport, warnings: list[Warning]) -> None:
     language = document.language
     initiated = kw.words(kw.INITIATED, language)
+    start = _basic_saml_start(document)
+    found: dict[str, int] = {}
     for line in document.lines:
+        if start is not None and line.number >= start:
+            break
         if _is_note(line):
             continue
         lowered = line.text.lower()
@@ -142,8 +146,12 @@ def _modes(document: Document, sso: SsoImport, warnings: list[Warning]) -> None:
         tokens = {token.upper() for token in MODE_TOKEN.findall(line.text[:hit])}
         if not tokens or "mode" in lowered[hit:] or "läge" in lowered or "mode" in lowered[:hit]:
             continue
-        modes = [mode for mode in ("sp", "idp") if mode.upper() in tokens]
-        sso.modes = [Sourced(mode, line.number) for mode in modes]
+        # One statement ("supports **SP and IDP** initiated SSO") or one bullet per mode.
+        for mode in ("sp", "idp"):
+            if mode.upper() in tokens:
+                found.setdefault(mode, line.number)
+    if found:
+        sso.modes = [Sourced(mode, found[mode]) for mode in ("sp", "idp") if mode in found]
         return
     # No support statement: the modes follow from the values given (a Sign-on URL means SP-initiated).
     number = sso.urls.get("sign_on_url", [Sourced("", 0)])[0].line
@@ -205,7 +213,9 @@ def _urls(document: Document, sso: SsoImport, warnings: list[Warning]) -> None:
                     values += bare_urls(cell)
         else:
             values = [span for span in code_spans(tail) if looks_like_value(span)]
-            values += bare_urls(tail)
+            # A URL written in bold instead of a code span ("type **https://…**").
+            values += [term for term in bold_terms(tail) if "://" in term]
+            values += bare_urls(tail.replace("**", " "))
         for value in values:
             for name in current:
                 existing = [v.value for v in sso.urls.setdefault(name, [])]

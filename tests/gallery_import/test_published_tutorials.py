@@ -456,3 +456,22 @@ def test_japanese_translation_with_bracketed_ui_labels() -> None:
         {"field": "リモート ログアウト URL", "entra_value": "logout_url"},
         {"field": "SAML SSO URL", "entra_value": "login_url"},
     ]
+
+
+def test_one_bullet_per_mode_and_a_url_in_bold() -> None:
+    result = summary(
+        "contoso-tutorial.md",
+        "Tutorial: Microsoft Entra integration with Contoso",
+        """\
+        * Contoso supports **SP** initiated SSO
+        * Contoso supports **IDP** initiated SSO
+
+        1. On the **Basic SAML Configuration** section, perform the following steps:
+
+            a. In the **Identifier** text box, type the value: **https://contoso.example.com/saml**
+        """,
+    )
+    sso = summary_sso(result)
+    assert sso["modes"] == ["sp", "idp"]
+    assert sso["identifier"] == ["https://contoso.example.com/saml"]
+    assert result["provenance"]["sso"]["modes"] == [8, 9]
