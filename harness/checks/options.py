@@ -53,7 +53,38 @@ SP_OPTIONS: list[tuple[str, dict[str, Any]]] = [
 
 SCIM_OPTIONS: list[tuple[str, dict[str, Any]]] = [
     ("url", {"help": "the Tenant URL (without Entra's flags)"}),
-    ("token", {"help": "the Secret Token (a bearer token)"}),
+    ("token", {"default": "", "help": "the Secret Token (a bearer token)"}),
+    (
+        "token-url",
+        {"help": "OAuth 2.0 client credentials: the token endpoint (instead of --token)"},
+    ),
+    ("client-id", {"help": "OAuth 2.0 client credentials: the client id"}),
+    ("client-secret", {"help": "OAuth 2.0 client credentials: the client secret"}),
+    (
+        "app",
+        {
+            "metavar": "NAME",
+            "help": "use this gallery app's attribute mappings (default: Entra's default mapping)",
+        },
+    ),
+    ("ca-file", {"help": "PEM file of the CA that signed the endpoint's certificate"}),
+    (
+        "resolve",
+        {
+            "action": "append",
+            "default": [],
+            "metavar": "HOST:PORT:ADDR",
+            "help": "connect to ADDR for HOST:PORT (curl's --resolve); Host and TLS name stay HOST",
+        },
+    ),
+    (
+        "throughput-seconds",
+        {
+            "type": float,
+            "default": 2.0,
+            "help": "how long Entra's rate (25 requests/s) is held; 0 leaves the check out",
+        },
+    ),
     (
         "wire",
         {
@@ -151,9 +182,22 @@ def check_scim_options(values: Any, prefix: str = "") -> CheckScimOptions:
     def get(name: str) -> Any:
         return read(values, prefix, name)
 
+    if not get("token") and not get("token-url"):
+        raise ValueError(f"--{prefix}url needs --{prefix}token or --{prefix}token-url")
+    if get("token-url") and not (get("client-id") and get("client-secret")):
+        raise ValueError(
+            f"--{prefix}token-url needs --{prefix}client-id and --{prefix}client-secret"
+        )
     return CheckScimOptions(
         url=get("url"),
-        token=get("token"),
+        token=get("token") or "",
+        app=get("app"),
+        ca_file=get("ca-file"),
+        resolve=list(get("resolve")),
+        token_url=get("token-url"),
+        client_id=get("client-id"),
+        client_secret=get("client-secret"),
+        throughput_seconds=get("throughput-seconds"),
         wire=get("wire"),
         groups=get("groups"),
         skip=[name.strip() for item in get("skip") for name in item.split(",") if name.strip()],

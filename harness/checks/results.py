@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -23,12 +23,20 @@ class CheckResult:
     # (passed is False: the run still fails, but the reason points at the real culprit).
     skipped: bool = False
     blocked_by: str | None = None
+    # check-scim: a failure Microsoft's validation reports as WARNING (an optional test) does not
+    # fail the run; `microsoft` names the validation test the check stands for; `details` holds
+    # the evidence of a failure (request sent, response, what Entra does in production, the fix).
+    warning: bool = False
+    microsoft: str = ""
+    details: dict[str, str] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
         if self.skipped:
             return "SKIP"
-        return "PASS" if self.passed else "FAIL"
+        if self.passed:
+            return "PASS"
+        return "WARN" if self.warning else "FAIL"
 
     @property
     def reason(self) -> str:
@@ -38,7 +46,7 @@ class CheckResult:
 
 
 def failed(results: Sequence[CheckResult]) -> list[CheckResult]:
-    return [r for r in results if not r.passed]
+    return [r for r in results if not r.passed and not r.warning]
 
 
 def table(heading: str, results: Sequence[CheckResult]) -> str:
@@ -51,6 +59,7 @@ def table(heading: str, results: Sequence[CheckResult]) -> str:
     width = max((len(r.name) for r in results), default=0)
     for r in results:
         lines.append(f"  {r.label}  {r.kind:<11} {r.name:<{width}}  {r.reason}")
+        lines.extend(f"        {key}: {value}" for key, value in r.details.items())
     return "\n".join(lines)
 
 
@@ -71,11 +80,14 @@ def write_reports(
         quote = {chr(34): "&quot;"}
         if r.skipped:
             inner = f'<skipped message="{escape(r.observed, quote)}"/>'
-        elif not r.passed:
+        elif not r.passed and not r.warning:
+            evidence = "".join(f"\n{k}: {v}" for k, v in r.details.items())
             inner = (
                 f'<failure message="{escape(r.observed, quote)}">expected '
-                f"{escape(r.expected)}</failure>"
+                f"{escape(r.expected)}{escape(evidence)}</failure>"
             )
+        elif not r.passed:
+            inner = f"<system-out>WARNING: {escape(r.observed)}</system-out>"
         else:
             inner = ""
         cases.append(
@@ -91,13 +103,18 @@ def write_reports(
     rows = "".join(
         f"<tr class='{r.label.lower()}'><td>{r.label}</td><td>{html.escape(r.kind)}</td>"
         f"<td>{html.escape(r.name)}</td><td>{html.escape(r.expected)}</td>"
-        f"<td>{html.escape(r.observed)}</td></tr>"
+        f"<td>{html.escape(r.observed)}"
+        + "".join(
+            f"<br><b>{html.escape(k)}</b>: <code>{html.escape(v)}</code>"
+            for k, v in r.details.items()
+        )
+        + "</td></tr>"
         for r in results
     )
     (directory / f"{stem}.html").write_text(
         f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{stem}</title><style>"
         "body{font-family:Arial,sans-serif}td,th{border:1px solid #ddd;padding:4px}"
-        ".fail{background:#fde7e9}.skip{color:#777}table{border-collapse:collapse}</style>"
+        ".fail{background:#fde7e9}.warn{background:#fff4ce}.skip{color:#777}table{border-collapse:collapse}</style>"
         f"</head><body><h1>{html.escape(title)}</h1><p>{len(failed(results))} failed of "
         f"{len(results)}. {html.escape(summary)}</p><table><tr><th></th><th>kind</th>"
         f"<th>check</th><th>expected</th><th>observed</th></tr>{rows}</table></body></html>"

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
+from harness.checks.scim.direct_tests import DirectTests, schema_list
+from harness.checks.scim.discovery import attribute_key, discoverable
+from harness.checks.scim.oauth import OAuthClient
 from harness.checks.scim.probe import (
     ERROR,
     GROUP,
@@ -18,39 +22,57 @@ from harness.checks.scim.probe import (
     USER,
     CheckFailed,
     ScimProbe,
+    Tracker,
     group_body,
+    user_body,
 )
 from harness.checks.scim.recorder import Recorder, expect
+from harness.checks.scim.robustness import bad_requests, throughput
 
 GALLERY, RFC = "gallery", "rfc7644"
-PAGE = 2  # small pages, so a few objects make several pages
-MOST_PAGES = 20
+# SCIM_User/Group_Pagination_Test: at least 11 resources, pages of 5 (startIndex = page * 5 + 1).
+PAGE = 5
+AT_LEAST = 11
+MOST_PAGES = 40
+
+
+@dataclass
+class ConformanceOptions:
+    run_id: str
+    domain: str
+    groups: bool
+    create_groups: bool  # False: the target's groups are made outside SCIM
+    # Target attribute paths of the job's mappings (Schema_Discoverability_Test checks each).
+    mapped_user_attributes: list[str] = field(default_factory=list)
+    mapped_group_attributes: list[str] = field(default_factory=list)
+    manager_mapped: bool = True
+    throughput_seconds: float = 2.0
+    oauth: OAuthClient | None = None
 
 
 class Conformance:
-    def __init__(
-        self,
-        probe: ScimProbe,
-        recorder: Recorder,
-        run_id: str,
-        domain: str,
-        groups: bool,
-        create_groups: bool,
-    ) -> None:
+    def __init__(self, probe: ScimProbe, recorder: Recorder, options: ConformanceOptions) -> None:
         self.probe = probe
         self.r = recorder
-        self.run_id = run_id
-        self.domain = domain
-        self.groups = groups
-        self.create_groups = create_groups
-        self._user: dict[str, Any] | None = None
-        self.made: list[tuple[str, str]] = []  # (endpoint, id) to delete at the end
+        self.o = options
+        self.run_id = options.run_id
+        self.domain = options.domain
+        self.groups = options.groups
+        self.create_groups = options.create_groups
+        self.tracker = Tracker(probe)
+        self._schemas: list[dict[str, Any]] | None = None
+        self.direct = DirectTests(probe, self.tracker, self.run_id, self.domain, self.schemas)
 
     def user_name(self, name: str) -> str:
         return f"eh{self.run_id}-{name}@{self.domain}"
 
+    def schemas(self) -> list[dict[str, Any]] | None:
+        if self._schemas is None:
+            self._schemas = schema_list(self.probe)
+        return self._schemas
+
     def run(self) -> None:
-        r = self.r
+        r, d = self.r, self.direct
         r.run(
             "service-provider-config",
             RFC,
@@ -60,19 +82,56 @@ class Conformance:
         r.run(
             "schema-discovery",
             GALLERY,
-            "GET /Schemas and /ResourceTypes list the resource types",
+            "GET /Schemas describes every mapped attribute; /ResourceTypes lists the types",
             self.schema_discovery,
+        )
+        r.run(
+            "scim-user-create",
+            GALLERY,
+            "POST /Users: 200 or 201, an id, the userName sent",
+            d.user_create,
+        )
+        made = ["scim-user-create"]
+        r.run(
+            "rfc-created-201", RFC, "POST /Users answers 201 (RFC 7644 §3.3)", d.created_201, made
+        )
+        r.run(
+            "scim-user-update",
+            GALLERY,
+            "PATCH of every single-valued attribute, each read back",
+            d.user_update,
+            made,
+        )
+        r.run(
+            "scim-update-manager",
+            GALLERY,
+            "manager Add, Replace, Replace with empty: each read back",
+            d.update_manager,
+            made,
+        )
+        r.run(
+            "scim-group-create",
+            GALLERY,
+            "POST /Groups: 200 or 201, an id, the displayName sent",
+            d.group_create,
+        )
+        r.run(
+            "scim-group-update",
+            GALLERY,
+            "PATCH of displayName and externalId, read back",
+            d.group_update,
+            ["scim-group-create"],
         )
         r.run(
             "user-pagination",
             GALLERY,
-            "pages of count=2 by startIndex, no repeats, all found",
+            f"pages of count={PAGE} by startIndex over at least {AT_LEAST}: no repeats, all found",
             lambda: self.pagination("/Users"),
         )
         r.run(
             "group-pagination",
             GALLERY,
-            "pages of count=2 by startIndex, no repeats, all found",
+            f"pages of count={PAGE} by startIndex over at least {AT_LEAST}: no repeats, all found",
             lambda: self.pagination("/Groups"),
         )
         r.run(
@@ -80,8 +139,15 @@ class Conformance:
             GALLERY,
             "a second POST of a userName: 409 scimType uniqueness",
             self.duplicate,
+            made,
         )
-        r.run("rfc-content-type", RFC, "every body is application/scim+json", self.content_type)
+        r.run(
+            "rfc-content-type",
+            RFC,
+            "every body is application/scim+json",
+            self.content_type,
+            made,
+        )
         r.run(
             "rfc-error-body",
             RFC,
@@ -89,29 +155,52 @@ class Conformance:
             self.error_body,
         )
         r.run(
+            "rfc-bad-request",
+            RFC,
+            "malformed JSON, a wrong type, an unknown attribute: 400 SCIM error, never 5xx/HTML",
+            lambda: bad_requests(self.probe, self.tracker, self.run_id, self.domain),
+        )
+        r.run(
             "rfc-filter",
             RFC,
             "eq filters: exact, case-insensitive userName, none found is 200",
             self.filters,
+            made,
         )
         r.run(
             "rfc-attributes",
             RFC,
             "attributes and excludedAttributes shape the resource",
             self.attributes,
+            made,
         )
         r.run("rfc-not-found", RFC, "404 for an unknown id (GET, PATCH, DELETE)", self.not_found)
-        for endpoint, resource_id in reversed(self.made):
-            self.probe.delete(endpoint, resource_id)
+        r.run(
+            "throughput",
+            GALLERY,
+            f"at least 25 requests/s for {self.o.throughput_seconds:g} s (Test Connection's filter)",
+            lambda: throughput(self.probe, self.o.throughput_seconds),
+        )
+        r.run(
+            "oauth-client-credentials",
+            GALLERY,
+            "a token by client credentials, lifetime 60-360 min, accepted at /Users",
+            self.oauth_client_credentials,
+        )
+        r.run(
+            "federated-identity",
+            GALLERY,
+            "workload identity federation",
+            lambda: "not applicable",
+        )
+        self.tracker.clean_up()
 
     # --- set-up ------------------------------------------------------------------------------
 
     def probe_user(self) -> dict[str, Any]:
-        """One user for the RFC checks, made on first use."""
-        if self._user is None:
-            self._user = self.probe.create_user(self.user_name("probe"))
-            self.made.append(("/Users", self._user["id"]))
-        return self._user
+        """The user scim-user-create made (the checks that use it need that check)."""
+        assert self.direct.user is not None
+        return self.direct.user
 
     # --- discovery ---------------------------------------------------------------------------
 
@@ -125,48 +214,50 @@ class Conformance:
         return f"patch and filter supported, maxResults {(config.get('filter') or {}).get('maxResults')}"
 
     def schema_discovery(self) -> str:
+        """Schema_Discoverability_Test: /Schemas flattened into attribute paths (`name.givenName`,
+        `emails[type eq "work"].value`, `urn:…:User:department`); every mapped target attribute
+        must be among them, compared case-insensitively."""
         wanted = [USER] + ([GROUP] if self.groups else [])
-        schemas = self.probe.get("/Schemas")
-        ids = {str(s.get("id")) for s in schemas.get("Resources") or []}
+        schemas = self.schemas()
+        if schemas is None:
+            self.probe.get("/Schemas")  # fails with what it answered
+            raise CheckFailed("GET /Schemas has no Resources list")
+        ids = {str(s.get("id")) for s in schemas}
         missing = [w for w in wanted if w not in ids]
         expect(not missing, f"/Schemas lacks {missing}")
-        users = next(s for s in schemas["Resources"] if s.get("id") == USER)
-        names = {str(a.get("name")).lower() for a in users.get("attributes") or []}
-        lacking = [a for a in ("username", "active", "emails", "name") if a not in names]
-        expect(not lacking, f"the User schema does not describe {lacking}")
+        known = discoverable(schemas)
+        mapped = self.o.mapped_user_attributes + (
+            [f"{GROUP}:{a}" for a in self.o.mapped_group_attributes] if self.groups else []
+        )
+        lacking = [a for a in mapped if attribute_key(a) not in known]
+        expect(not lacking, f"/Schemas does not describe the mapped {lacking}")
         types = self.probe.get("/ResourceTypes")
         names = {str(t.get("name")) for t in types.get("Resources") or []}
         wanted_types = ["User"] + (["Group"] if self.groups else [])
         expect(set(wanted_types) <= names, f"/ResourceTypes lists {sorted(names)}")
-        return f"{len(ids)} schemas, resource types {sorted(names)}"
+        return f"{len(ids)} schemas describe all {len(mapped)} mapped attributes"
 
     # --- pagination --------------------------------------------------------------------------
 
     def pagination(self, endpoint: str) -> str:
-        """SCIM_User/Group_Pagination_Test: at least two pages by startIndex/count; each page
-        echoes its startIndex, holds at most `count`, repeats nothing; all pages together hold
-        totalResults; past the end is 200 with no resources (RFC 7644 §3.4.2.4)."""
+        """SCIM_User/Group_Pagination_Test: at least AT_LEAST resources (throwaway ones made if
+        fewer exist), then every page by startIndex/count: each echoes its startIndex, holds at
+        most `count`, repeats nothing; all pages together hold totalResults; past the end is 200
+        with no resources (RFC 7644 §3.4.2.4)."""
         is_users = endpoint == "/Users"
-        if not is_users and not self.groups:
-            raise CheckFailed("groups are off")  # never reached: skipped by option
         total = self._total(endpoint)
-        made = 0
-        while total < 2 * PAGE + 1 and made < 2 * PAGE + 1:
+        for index in range(max(AT_LEAST - total, 0)):
             if is_users:
-                created = self.probe.create_user(self.user_name(f"page{made}"))
-            elif self.create_groups:
-                answer = self.probe.send(
-                    "POST", "/Groups", group_body(f"eh{self.run_id} page{made}")
+                user_name = self.user_name(f"page{index}")
+                self.tracker.create(
+                    endpoint, user_body(user_name), user_name, f'userName eq "{user_name}"'
                 )
-                expect(answer.status == 201, f"POST /Groups answered {answer.describe()}")
-                created = answer.body
-            else:
-                break
-            self.made.append((endpoint, created["id"]))
-            made += 1
-            total = self._total(endpoint)
-        count = PAGE if total > PAGE else 1
+            elif self.create_groups:
+                name = f"eh{self.run_id} page{index}"
+                self.tracker.create(endpoint, group_body(name), name, f'displayName eq "{name}"')
+        total = self._total(endpoint)
         expect(total >= 2, f"only {total} resources at {endpoint}: one page cannot show paging")
+        count = PAGE if total > PAGE else 1
         seen: list[str] = []
         start, pages = 1, 0
         while start <= total and pages < MOST_PAGES:
@@ -207,21 +298,44 @@ class Conformance:
     # --- uniqueness --------------------------------------------------------------------------
 
     def duplicate(self) -> str:
-        user_name = self.probe_user()["userName"]
-        answer = self.probe.send("POST", "/Users", self._user_body(user_name))
-        if answer.status in (200, 201) and isinstance(answer.body, dict) and answer.body.get("id"):
-            # A second user with the same userName would spoil the filter checks that follow.
-            self.probe.delete("/Users", str(answer.body["id"]))
+        user = self.probe_user()
+        user_name = str(user["userName"])
+        answer = self.probe.send("POST", "/Users", user_body(user_name))
+        body = answer.body if isinstance(answer.body, dict) else {}
+        returned = str(body.get("id") or "")
+        if answer.status in (200, 201) and returned == str(user["id"]):
+            # The existing user handed back: nothing new to delete (deleting it would remove
+            # the user the later checks read).
+            raise CheckFailed(
+                f"the second POST of {user_name} answered {answer.status} with the existing "
+                f"user ({returned}) instead of 409"
+            )
+        if answer.status in (200, 201) and returned:
+            self.tracker.made.append(("/Users", returned))  # a second user: ours to remove
+        elif answer.status in (200, 201):
+            self.tracker.unnamed.append(("/Users", f'userName eq "{user_name}"'))
         expect(answer.status == 409, f"the second POST of {user_name} answered {answer.describe()}")
-        scim_type = answer.body.get("scimType") if isinstance(answer.body, dict) else None
+        scim_type = body.get("scimType")
         expect(scim_type == "uniqueness", f"409 with scimType {scim_type!r}, not 'uniqueness'")
         return "409 uniqueness"
 
-    @staticmethod
-    def _user_body(user_name: str) -> dict[str, Any]:
-        from harness.checks.scim.probe import user_body
-
-        return user_body(user_name)
+    def oauth_client_credentials(self) -> str:
+        """Validate_Credentials_Test: the token endpoint answers the client credentials grant
+        with a token valid 60 to 360 minutes, and /Users accepts it."""
+        oauth = self.o.oauth
+        assert oauth is not None  # skipped without --token-url
+        token = oauth.fetch(self.probe)
+        minutes = token.lifetime / 60
+        expect(
+            60 <= minutes <= 360,
+            f"the token endpoint gave a token valid {minutes:g} minutes (expires_in "
+            f"{token.lifetime:g}); Microsoft's validation wants 60 to 360",
+        )
+        answer = self.probe.send("GET", "/Users", params={"count": "1"}, token=token.value)
+        expect(
+            200 <= answer.status < 300, f"GET /Users with the token answered {answer.describe()}"
+        )
+        return f"token valid {minutes:g} minutes, accepted at /Users"
 
     # --- RFC 7644 ----------------------------------------------------------------------------
 
@@ -230,9 +344,10 @@ class Conformance:
         wrong = []
 
         def created(user_name: str) -> Any:
-            answer = self.probe.send("POST", "/Users", self._user_body(user_name))
-            if isinstance(answer.body, dict) and answer.body.get("id"):
-                self.probe.delete("/Users", str(answer.body["id"]))
+            answer = self.probe.send("POST", "/Users", user_body(user_name))
+            returned = answer.body.get("id") if isinstance(answer.body, dict) else None
+            if answer.status in (200, 201) and returned and returned != user["id"]:
+                self.tracker.made.append(("/Users", str(returned)))
             return answer
 
         requests: list[tuple[str, Callable[[], Any]]] = [
@@ -245,10 +360,7 @@ class Conformance:
             ),
             ("GET /Users/{id}", lambda: self.probe.send("GET", f"/Users/{user['id']}")),
             ("GET /Users/{unknown}", lambda: self.probe.send("GET", f"/Users/{uuid.uuid4()}")),
-            (
-                "POST /Users (taken)",
-                lambda: created(str(user["userName"])),
-            ),
+            ("POST /Users (taken)", lambda: created(str(user["userName"]))),
         ]
         for label, send in requests:
             answer = send()

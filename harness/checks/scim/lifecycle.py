@@ -14,15 +14,45 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from harness.checks.scim.probe import CheckFailed, ScimProbe, member_ids, patch_body, read
+from harness.checks.scim.probe import (
+    CheckFailed,
+    Exchange,
+    Exchanges,
+    ScimProbe,
+    member_ids,
+    patch_body,
+    read,
+    read_target,
+)
 from harness.checks.scim.recorder import Recorder, expect
 from harness.checks.scim.tenant import SimulatedTenant
 from mock_idp import admin
 from mock_idp.directory import Group, User
+from mock_idp.provisioning.mappings import ENTERPRISE_USER
 from mock_idp.provisioning.wire import ScimHttp
 
 LOG = logging.getLogger(__name__)
 GALLERY = "gallery"
+MANAGER_TARGET = f"{ENTERPRISE_USER}:manager"
+# Source attribute -> (the directory user's property, a value on create, a new value on update),
+# for every Direct mapping Update_User_Test changes and reads back (ENTRA-BEHAVIOUR §8's default
+# mapping: mail -> emails[type eq "work"].value, addresses, phoneNumbers, enterprise fields).
+UPDATABLE: dict[str, tuple[str, str, str]] = {
+    "displayName": ("display_name", "{given} Harness", "{given} H. Renamed"),
+    "jobTitle": ("job_title", "Engineer", "Lead Engineer"),
+    "mail": ("mail", "{upn}", "renamed.{upn}"),
+    "givenName": ("given_name", "{given}", "{given}ah"),
+    "surname": ("surname", "Harness", "Lovelace"),
+    "mobile": ("mobile_phone", "+1 425 555 0100", "+1 425 555 0199"),
+    "telephoneNumber": ("business_phone", "+1 425 555 0101", "+1 425 555 0198"),
+    "streetAddress": ("street_address", "1 Microsoft Way", "2 Harness Street"),
+    "city": ("city", "Redmond", "Berlin"),
+    "state": ("state", "WA", "BE"),
+    "postalCode": ("postal_code", "98052", "10115"),
+    "country": ("country", "US", "DE"),
+    "department": ("department", "Research", "Platform"),
+    "employeeId": ("employee_id", "1001", "2002"),
+}
 
 
 @dataclass
@@ -36,6 +66,8 @@ class LifecycleOptions:
     existing_group: str | None = None  # a target whose groups are made outside SCIM
     delete_deactivates: bool = False  # a target whose DELETE deactivates the user
     timeout: float = 10.0
+    gallery_app: str | None = None  # --app: the gallery app whose mappings the job uses
+    oauth: tuple[str, str, str] | None = None  # token URL, client id, client secret
 
 
 class Lifecycle:
@@ -47,10 +79,12 @@ class Lifecycle:
         probe: ScimProbe,
         recorder: Recorder,
         http_factory: Callable[[], ScimHttp],
+        exchanges: Exchanges | None = None,
     ) -> None:
         self.o = options
         self.probe = probe
         self.r = recorder
+        self.exchanges = exchanges or recorder.exchanges
         self.t = SimulatedTenant(
             options.url,
             options.token,
@@ -58,6 +92,8 @@ class Lifecycle:
             groups=options.groups,
             http_factory=http_factory,
             timeout=options.timeout,
+            gallery_app=options.gallery_app,
+            oauth=options.oauth,
         )
         if options.existing_group:
             # Like Genesys Cloud's gallery job: groups are matched and updated, never created
@@ -66,6 +102,12 @@ class Lifecycle:
         self.wire = "f" if options.flag else "d"
         self.users: dict[str, User] = {}
         self.group: Group | None = None
+        self.groups_made: list[Group] = []
+        self.traced = self.t.trace_count
+        if MANAGER_TARGET.lower() not in [t.lower() for t in self.t.mapped_targets("User")]:
+            # Microsoft skips User_Update_Manager_Test when manager is not mapped.
+            for name in ("manager-set", "manager-change", "manager-remove"):
+                self.r.skip.setdefault(name, "manager is not mapped for this app")
 
     def upn(self, name: str) -> str:
         return f"eh{self.o.run_id}{self.wire}-{name}@{self.o.domain}"
@@ -80,9 +122,15 @@ class Lifecycle:
         )
         r.run("user-create", GALLERY, "201 with an id; the user reads back", self.user_create)
         r.run(
+            "pod-user",
+            GALLERY,
+            "provision on demand creates the user at once",
+            self.pod_user,
+        )
+        r.run(
             "user-update",
             GALLERY,
-            "the changed attributes read back",
+            "every mapped attribute changed reads back",
             self.user_update,
             ["user-create"],
         )
@@ -145,12 +193,32 @@ class Lifecycle:
             ["group-add-member"],
         )
         r.run("group-update", GALLERY, "the new displayName reads back", self.group_update, [made])
+        r.run(
+            "pod-group",
+            GALLERY,
+            "provision on demand creates a group with its 2 members at once",
+            self.pod_group,
+        )
+        r.run(
+            "group-restore",
+            GALLERY,
+            "unassigned: deleted; reassigned: created again",
+            self.group_restore,
+            [made],
+        )
         r.run("group-delete", GALLERY, "404 after the group is deleted", self.group_delete, [made])
         r.run(
             "user-disable",
             GALLERY,
             "active false; still found by GET and filter",
             self.user_disable,
+            ["user-create"],
+        )
+        r.run(
+            "user-reassign",
+            GALLERY,
+            "unassigned: disabled (or deleted); reassigned: active again",
+            self.user_reassign,
             ["user-create"],
         )
         r.run(
@@ -171,10 +239,30 @@ class Lifecycle:
 
     # --- helpers -----------------------------------------------------------------------------
 
+    def record_trace(self) -> None:
+        """The engine's requests since the last call, for a failure's report."""
+        for sent in self.t.trace_since(self.traced):
+            query = "&".join(f"{k}={v}" for k, v in sent.query.items())
+            response = sent.response if isinstance(sent.response, str) else str(sent.response)
+            self.exchanges.add(
+                Exchange(
+                    sent.method,
+                    sent.path + (f"?{query}" if query else ""),
+                    sent.body,
+                    sent.status,
+                    sent.error or response,
+                    by="provisioning engine",
+                )
+            )
+        self.traced = self.t.trace_count
+
     def cycle(self, source_id: str | None = None, action: str | None = None) -> None:
         """One cycle; fails the check if the job stopped or the object's export failed."""
         before = self.t.log_count
-        summary = self.t.cycle()
+        try:
+            summary = self.t.cycle()
+        finally:
+            self.record_trace()
         if summary.state == "Failed":
             error = summary.error or {}
             raise CheckFailed(
@@ -250,27 +338,76 @@ class Lifecycle:
 
     # --- users -------------------------------------------------------------------------------
 
+    def _mapped_sources(self) -> dict[str, str]:
+        """Source attribute -> target path of the job's Direct user mappings that
+        Update_User_Test changes (every one UPDATABLE knows)."""
+        mapping = self.t.job.users
+        return {
+            m.source: m.target
+            for m in mapping.mappings
+            if m.type == "Direct" and m.source in UPDATABLE
+        }
+
+    def _values(self, name: str, upn: str, which: int) -> dict[str, str]:
+        """The directory properties of `name` for create (which=1) or update (which=2)."""
+        given = name.capitalize()
+        return {
+            UPDATABLE[source][0]: UPDATABLE[source][which].format(given=given, upn=upn)
+            for source in self._mapped_sources()
+        }
+
+    def _expected(self, user: User) -> dict[str, Any]:
+        """What the target must now hold at each mapped path."""
+        return {
+            target: getattr(user, UPDATABLE[source][0])
+            for source, target in self._mapped_sources().items()
+        }
+
+    def same_targets(self, resource: dict[str, Any], wanted: dict[str, Any]) -> None:
+        wrong = {
+            path: read_target(resource, path)
+            for path, value in wanted.items()
+            if read_target(resource, path) != value
+        }
+        if wrong:
+            raise CheckFailed(
+                "read back "
+                + ", ".join(f"{p}={v!r} (sent {wanted[p]!r})" for p, v in wrong.items())
+            )
+
+    def _created(self, before: int, user: User, how: str) -> None:
+        """The provisioning log shows a successful create of `user`, else exactly what it shows."""
+        entries = self.t.logs_since(before, user.id)
+        if any(
+            e["provisioningAction"] == "create"
+            and e["provisioningStatusInfo"]["status"] == "success"
+            for e in entries
+        ):
+            return
+        seen = []
+        for e in entries:
+            status = e["provisioningStatusInfo"]
+            error = status.get("errorInformation") or {}
+            reason = f": {error.get('errorCode')}: {error.get('reason')}" if error else ""
+            seen.append(f"{e['provisioningAction']} {status['status']}{reason}")
+        raise CheckFailed(
+            f"{user.user_principal_name} was not created by {how}; the provisioning log shows "
+            + ("; ".join(seen) if seen else "no entry for the user")
+            + (
+                " (an update means the filter matched another user: is the filter ignored?)"
+                if any(x.startswith("update") for x in seen)
+                else ""
+            )
+        )
+
     def user_create(self) -> str:
         for name in ("ada", "boss", "cleo"):
-            self.users[name] = self.t.user(
-                self.upn(name), job_title="Engineer", department="Research"
-            )
+            upn = self.upn(name)
+            self.users[name] = self.t.user(upn, **self._values(name, upn, 1))
         before = self.t.log_count
         self.cycle()
         for user in self.users.values():
-            entries = self.t.logs_since(before, user.id)
-            expect(
-                any(
-                    e["provisioningAction"] == "create"
-                    and e["provisioningStatusInfo"]["status"] == "success"
-                    for e in entries
-                ),
-                f"{user.user_principal_name} was not created: "
-                + "; ".join(
-                    str((e["provisioningStatusInfo"]["errorInformation"] or {}).get("reason"))
-                    for e in entries
-                ),
-            )
+            self._created(before, user, "the cycle")
         ada = self.users["ada"]
         found = self.probe.query("/Users", f'userName eq "{ada.user_principal_name}"')
         expect(
@@ -279,35 +416,34 @@ class Lifecycle:
             f"not the created {self.target(ada.id)}",
         )
         resource = self.read_user(ada)
-        self.same(
-            resource,
-            {
-                "userName": ada.user_principal_name,
-                "active": True,
-                "name.givenName": ada.given_name,
-                "name.familyName": ada.surname,
-                "emails[work]": ada.mail,
-                "title": "Engineer",
-            },
-        )
-        return f"3 users created; {ada.user_principal_name} reads back"
+        self.same(resource, {"userName": ada.user_principal_name, "active": True})
+        self.same_targets(resource, self._expected(ada))
+        return f"3 users created; {ada.user_principal_name} reads back every mapped attribute"
 
     def user_update(self) -> str:
         ada = self.users["ada"]
-        self.t.update(
-            ada, given_name="Adah", surname="Lovelace", job_title="Lead", department="Platform"
-        )
+        self.t.update(ada, **self._values("ada", ada.user_principal_name, 2))
         self.cycle(ada.id, "update")
-        self.same(
-            self.read_user(ada),
-            {
-                "name.givenName": "Adah",
-                "name.familyName": "Lovelace",
-                "title": "Lead",
-                "enterprise:department": "Platform",
-            },
+        wanted = self._expected(ada)
+        self.same_targets(self.read_user(ada), wanted)
+        return f"{len(wanted)} mapped attributes changed and read back"
+
+    def pod_user(self) -> str:
+        """POD_User_Test: a new assigned user provisioned on demand, found at once by filter."""
+        upn = self.upn("pod")
+        user = self.users["pod"] = self.t.user(upn, **self._values("pod", upn, 1))
+        before = self.t.log_count
+        try:
+            self.t.on_demand(user.id, "user")
+        finally:
+            self.record_trace()
+        self._created(before, user, "provision on demand")
+        found = self.probe.query("/Users", f'userName eq "{upn}"')
+        expect(
+            [u.get("id") for u in found] == [self.target(user.id)],
+            f"filter userName eq found {[u.get('id') for u in found]} after provision on demand",
         )
-        return "givenName, familyName, title, department read back"
+        return f"{upn} provisioned on demand"
 
     def _manager(self, manager: User | None) -> str:
         ada = self.users["ada"]
@@ -474,6 +610,92 @@ class Lifecycle:
         self.group = None
         return "DELETE, then 404"
 
+    def pod_group(self) -> str:
+        """POD_Group_Test: a new assigned group with 2 members provisioned on demand: the group,
+        its members and the membership, at once."""
+        members = []
+        for name in ("podm1", "podm2"):
+            upn = self.upn(name)
+            members.append(
+                self.users.setdefault(name, self.t.user(upn, **self._values(name, upn, 1)))
+            )
+        group = self.t.group(f"eh{self.o.run_id}{self.wire} On Demand")
+        self.groups_made.append(group)
+        for member in members:
+            admin.add_member(self.t.tenant, group.id, member.id)
+        before = self.t.log_count
+        try:
+            self.t.on_demand(group.id, "group", [m.id for m in members])
+        finally:
+            self.record_trace()
+        failed = [
+            e
+            for e in list(self.t.tenant.provisioning.logs)[before:]
+            if e["provisioningStatusInfo"]["status"] == "failure"
+        ]
+        if failed:
+            error = failed[0]["provisioningStatusInfo"].get("errorInformation") or {}
+            raise CheckFailed(
+                f"provision on demand: {failed[0]['provisioningAction']} of "
+                f"{failed[0]['sourceIdentity'].get('displayName')} failed: "
+                f"{error.get('errorCode')}: {error.get('reason')}"
+            )
+        found = self.probe.query(
+            "/Groups", f'displayName eq "{group.display_name}"', excludedAttributes="members"
+        )
+        expect(
+            [g.get("id") for g in found] == [self.target(group.id)],
+            f"filter displayName eq found {[g.get('id') for g in found]} after provision on demand",
+        )
+        wanted = {self.target(m.id) for m in members}
+        actual = member_ids(self.probe.get(f"/Groups/{self.target(group.id)}"))
+        expect(wanted <= actual, f"members read back {sorted(actual)}, sent {sorted(wanted)}")
+        return "group and 2 members provisioned on demand"
+
+    def group_restore(self) -> str:
+        """Restore_Group_Test (UnassignReassign): the group unassigned leaves scope and is
+        deleted in the target; assigned again, it is created again."""
+        assert self.group is not None
+        if self.o.existing_group:
+            raise CheckFailed("not run on an existing group")
+        old_id = self.target(self.group.id)
+        self.t.unassign(self.group.id)
+        self.cycle(self.group.id, "delete")
+        answer = self.probe.send("GET", f"/Groups/{old_id}")
+        expect(answer.status == 404, f"GET of the unassigned group answered {answer.describe()}")
+        self.t.assign(self.group.id)
+        self.cycle(self.group.id, "create")
+        found = self.probe.query(
+            "/Groups", f'displayName eq "{self.group.display_name}"', excludedAttributes="members"
+        )
+        expect(
+            [g.get("id") for g in found] == [self.target(self.group.id)],
+            f"after the reassignment, filter displayName eq found {[g.get('id') for g in found]}",
+        )
+        return "deleted when unassigned, created again when reassigned (UnassignReassign)"
+
+    def user_reassign(self) -> str:
+        """Restore_User_Test (UnassignReassign): unassigned, the user leaves scope and is disabled
+        (ENTRA-BEHAVIOUR §8; Microsoft's overview also accepts it gone); assigned again, active."""
+        cleo = self.users["cleo"]
+        self.t.unassign(cleo.id)
+        self.cycle(cleo.id)
+        answer = self.probe.send("GET", f"/Users/{self.target(cleo.id)}")
+        active = answer.body.get("active") if isinstance(answer.body, dict) else None
+        expect(
+            answer.status == 404 or active is False,
+            f"after the unassignment, GET answers {answer.describe()} with active={active!r}",
+        )
+        self.t.assign(cleo.id)
+        self.cycle(cleo.id)
+        found = self.probe.query("/Users", f'userName eq "{cleo.user_principal_name}"')
+        expect(len(found) == 1, f"after the reassignment, a filter finds {len(found)}")
+        expect(
+            found[0].get("active") is True,
+            f"after the reassignment, active={found[0].get('active')!r}",
+        )
+        return "disabled when unassigned, active when reassigned (UnassignReassign)"
+
     # --- clean-up ----------------------------------------------------------------------------
 
     def clean_up(self) -> None:
@@ -486,6 +708,9 @@ class Lifecycle:
                         admin.remove_member(self.t.tenant, self.group.id, user.id)
             elif self.group is not None:
                 admin.delete_group(self.t.tenant, self.group.id)
+            for group in self.groups_made:
+                if group.id in self.t.tenant.directory.groups:
+                    admin.delete_group(self.t.tenant, group.id)
             for user in self.users.values():
                 if user.id not in self.t.tenant.directory.users:
                     continue
@@ -495,3 +720,5 @@ class Lifecycle:
             self.t.cycle()
         except Exception:
             LOG.exception("check-scim clean-up")
+        finally:
+            self.record_trace()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-from dataclasses import dataclass
+import threading
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -17,13 +19,63 @@ PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
 SPC = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
-# One User-Agent for the engine and the probe: a target that allows one writing client (8x8,
-# ENTRA-BEHAVIOUR §9) tells clients apart by it.
-USER_AGENT = "entra-harness check-scim"
+# Entra's provisioning service sends no User-Agent (mock_idp/provisioning/wire.py sends what it
+# sends): an endpoint whose firewall wants one must fail here as it fails with Entra (issue 16).
+# The probe's bodies carry the engine's Content-Type (scim_client.py).
+BODY_TYPE = f"{SCIM_JSON}; charset=utf-8"
+# A 429 is retried after its Retry-After as the engine retries it (scim_client.py), up to this.
+MOST_RETRY_AFTER = 5.0
+RETRIES_429 = 3
 
 
 class CheckFailed(Exception):
     """A check's observation that does not meet its expectation."""
+
+
+@dataclass
+class Exchange:
+    """One request check-scim (probe or engine) sent and what came back, for a failure's report."""
+
+    method: str
+    path: str
+    body: Any
+    status: int | None
+    response: str
+    by: str = "check-scim"  # or "provisioning engine"
+
+    def request_text(self) -> str:
+        sent = "" if self.body is None else " " + _short(self.body, 400)
+        return f"{self.method} {self.path}{sent}"
+
+    def response_text(self) -> str:
+        if self.status is None:
+            return f"no answer: {self.response[:300]}"
+        return f"{self.status} {self.response[:400]}".rstrip()
+
+
+def _short(value: Any, limit: int) -> str:
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else json.dumps(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+@dataclass
+class Exchanges:
+    """Every exchange of a run, in order (threads add to it)."""
+
+    items: list[Exchange] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, exchange: Exchange) -> None:
+        with self.lock:
+            self.items.append(exchange)
+
+    def mark(self) -> int:
+        with self.lock:
+            return len(self.items)
+
+    def since(self, mark: int) -> list[Exchange]:
+        with self.lock:
+            return self.items[mark:]
 
 
 @dataclass
@@ -47,10 +99,20 @@ class Answer:
 class ScimProbe:
     """Requests to the tenant URL (without Entra's flags) with the Secret Token."""
 
-    def __init__(self, base_url: str, token: str, http: httpx.Client) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        http: httpx.Client,
+        exchanges: Exchanges | None = None,
+        sleep: Any = time.sleep,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.http = http
+        self.exchanges = exchanges or Exchanges()
+        self.sleep = sleep
+        self.throttled: list[str | None] = []  # the Retry-After of every 429 seen
 
     def send(
         self,
@@ -59,30 +121,64 @@ class ScimProbe:
         body: Any = None,
         params: dict[str, str] | None = None,
         token: str | None = None,
+        raw: bytes | None = None,
     ) -> Answer:
+        """One request as the engine sends it; `raw` is a body sent as it is (malformed on
+        purpose). A 429 is retried after its Retry-After, as Entra retries it."""
+        for attempt in range(RETRIES_429 + 1):
+            answer, retry_after = self.send_once(method, path, body, params, token, raw)
+            if answer.status != 429 or attempt == RETRIES_429:
+                return answer
+            self.throttled.append(retry_after)
+            self.sleep(min(_seconds(retry_after), MOST_RETRY_AFTER))
+        return answer
+
+    def send_once(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        params: dict[str, str] | None = None,
+        token: str | None = None,
+        raw: bytes | None = None,
+    ) -> tuple[Answer, str | None]:
+        """One request, no retry; the answer and its Retry-After."""
         headers = {"Accept": SCIM_JSON}
         chosen = self.token if token is None else token
         if chosen:
             headers["Authorization"] = f"Bearer {chosen}"
-        content = None
+        content = raw
         if body is not None:
             content = json.dumps(body).encode()
-            headers["Content-Type"] = SCIM_JSON
+        if content is not None:
+            headers["Content-Type"] = BODY_TYPE
+        shown = path + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
         try:
             response = self.http.request(
                 method, self.base_url + path, params=params, content=content, headers=headers
             )
         except httpx.HTTPError as error:
+            self.exchanges.add(Exchange(method, shown, body or raw, None, str(error)))
             raise CheckFailed(f"{method} {path}: {type(error).__name__}: {error}") from None
+        self.exchanges.add(
+            Exchange(
+                method,
+                shown,
+                body if body is not None else raw,
+                response.status_code,
+                response.text,
+            )
+        )
         parsed: Any = None
         if response.content:
             try:
                 parsed = response.json()
             except ValueError:
                 parsed = None
-        return Answer(
+        answer = Answer(
             response.status_code, response.headers.get("content-type", ""), parsed, response.text
         )
+        return answer, response.headers.get("retry-after")
 
     # helpers that fail a check with what was seen
     def get(self, path: str, **params: str) -> dict[str, Any]:
@@ -98,17 +194,35 @@ class ScimProbe:
             raise CheckFailed(f"GET {endpoint}?filter={filter_text}: Resources is not a list")
         return resources
 
+    def create(self, endpoint: str, body: dict[str, Any], label: str) -> dict[str, Any]:
+        """POST a resource: 200 or 201 (Microsoft's validation accepts either) with an `id`."""
+        answer = self.send("POST", endpoint, body)
+        created = answer.body if isinstance(answer.body, dict) else {}
+        if answer.status not in (200, 201):
+            raise CheckFailed(f"POST {endpoint} {label} answered {answer.describe()}, not 201")
+        if not created.get("id"):
+            raise CheckFailed(
+                f"POST {endpoint} {label} answered {answer.status} without an id "
+                "(Entra keeps the id of the created resource and uses it from then on)"
+            )
+        return created
+
     def create_user(self, user_name: str, given: str = "Probe") -> dict[str, Any]:
         """A throwaway user the way Entra creates one (work email = userName, both names)."""
-        answer = self.send("POST", "/Users", user_body(user_name, given))
-        if answer.status != 201 or not isinstance(answer.body, dict) or "id" not in answer.body:
-            raise CheckFailed(f"POST /Users {user_name} answered {answer.describe()}, not 201")
-        return answer.body
+        return self.create("/Users", user_body(user_name, given), user_name)
 
     def delete(self, endpoint: str, resource_id: str) -> None:
         """Clean-up: errors are ignored (the check already has its result)."""
         with contextlib.suppress(CheckFailed):
             self.send("DELETE", f"{endpoint}/{resource_id}")
+
+
+def _seconds(retry_after: str | None) -> float:
+    """Retry-After in delay-seconds; an HTTP-date or nothing waits one second."""
+    try:
+        return max(float(retry_after or "1"), 0.0)
+    except ValueError:
+        return 1.0
 
 
 def user_body(user_name: str, given: str = "Probe") -> dict[str, Any]:
@@ -157,3 +271,68 @@ def read(resource: dict[str, Any], path: str) -> Any:
 
 def member_ids(group: dict[str, Any]) -> set[str]:
     return {str(m.get("value")) for m in group.get("members") or [] if isinstance(m, dict)}
+
+
+class Tracker:
+    """What check-scim's own requests created, so that clean-up removes exactly that: by id, or
+    by filter when a create answered without an id (issue 16: no stray probe users)."""
+
+    def __init__(self, probe: ScimProbe) -> None:
+        self.probe = probe
+        self.made: list[tuple[str, str]] = []  # (endpoint, id)
+        self.unnamed: list[tuple[str, str]] = []  # (endpoint, filter) for creates without id
+
+    def create(
+        self, endpoint: str, body: dict[str, Any], label: str, lookup: str
+    ) -> dict[str, Any]:
+        """POST and remember the result; `lookup` is a filter that finds it without its id."""
+        try:
+            created = self.probe.create(endpoint, body, label)
+        except CheckFailed:
+            self.unnamed.append((endpoint, lookup))
+            raise
+        self.made.append((endpoint, str(created["id"])))
+        return created
+
+    def clean_up(self) -> None:
+        for endpoint, lookup in self.unnamed:
+            with contextlib.suppress(CheckFailed):
+                answer = self.probe.send("GET", endpoint, params={"filter": lookup})
+                body = answer.body if isinstance(answer.body, dict) else {}
+                for resource in body.get("Resources") or []:
+                    if isinstance(resource, dict) and resource.get("id"):
+                        self.made.append((endpoint, str(resource["id"])))
+        for endpoint, resource_id in reversed(dict.fromkeys(self.made)):
+            self.probe.delete(endpoint, resource_id)
+        self.made.clear()
+        self.unnamed.clear()
+
+
+def read_target(resource: dict[str, Any], target: str) -> Any:
+    """A mapping's target path read from a resource: `title`, `name.givenName`,
+    `emails[type eq "work"].value`, `urn:…:enterprise:2.0:User:manager` (its value)."""
+
+    def key(container: Any, name: str) -> Any:
+        if not isinstance(container, dict):
+            return None
+        return next((v for k, v in container.items() if k.lower() == name.lower()), None)
+
+    if target.lower().startswith(ENTERPRISE.lower() + ":"):
+        extension = key(resource, ENTERPRISE)
+        head, _, sub = target[len(ENTERPRISE) + 1 :].partition(".")
+        value = key(extension, head)
+        if isinstance(value, dict):  # manager is complex: its id is `value`
+            return key(value, sub or "value")
+        return value
+    head, _, rest = target.partition(".")
+    attribute, _, selector = head.partition("[")
+    value = key(resource, attribute)
+    if selector:  # `type eq "work"]`
+        field_name, _, wanted = selector.rstrip("]").partition(" eq ")
+        chosen = [
+            v
+            for v in (value if isinstance(value, list) else [])
+            if str(key(v, field_name.strip())).lower() == wanted.strip().strip('"').lower()
+        ]
+        value = chosen[0] if chosen else None
+    return key(value, rest) if rest else value

@@ -7,7 +7,8 @@ import time
 from collections.abc import Callable, Iterable
 
 from harness.checks.results import CheckResult
-from harness.checks.scim.probe import CheckFailed
+from harness.checks.scim import advice, microsoft
+from harness.checks.scim.probe import CheckFailed, Exchanges
 
 LOG = logging.getLogger(__name__)
 
@@ -16,11 +17,22 @@ class Recorder:
     """Results of one series of checks. `suffix` names the wire ("" or " (aadOptscim062020)");
     `skip` holds base check names and why they do not apply to this target."""
 
-    def __init__(self, skip: dict[str, str], suffix: str = "") -> None:
+    def __init__(
+        self, skip: dict[str, str], suffix: str = "", exchanges: Exchanges | None = None
+    ) -> None:
         self.skip = skip
         self.suffix = suffix
+        self.exchanges = exchanges or Exchanges()
         self.results: list[CheckResult] = []
         self.outcome: dict[str, str] = {}  # base name -> pass, fail, skip, blocked
+
+    def _result(self, name: str, **fields: object) -> CheckResult:
+        test = microsoft.TEST_OF.get(name)
+        result = CheckResult(name + self.suffix, **fields)  # type: ignore[arg-type]
+        result.microsoft = test.name if test else ""
+        result.warning = microsoft.is_warning(name) and not result.passed
+        self.results.append(result)
+        return result
 
     def passed(self, name: str) -> bool:
         return self.outcome.get(name) == "pass"
@@ -37,21 +49,30 @@ class Recorder:
         shown = name + self.suffix
         if name in self.skip:
             self.outcome[name] = "skip"
-            self.results.append(
-                CheckResult(
-                    shown, kind, True, expected, f"skipped: {self.skip[name]}", skipped=True
-                )
+            self._result(
+                name,
+                kind=kind,
+                passed=True,
+                expected=expected,
+                observed=f"skipped: {self.skip[name]}",
+                skipped=True,
             )
             return False
         missing = [n for n in needs if self.outcome.get(n) != "pass"]
         if missing:
             self.outcome[name] = "blocked"
             why = ", ".join(f"{n} {self.outcome.get(n, 'not run')}" for n in missing)
-            self.results.append(
-                CheckResult(shown, kind, False, expected, f"not run: {why}", blocked_by=missing[0])
+            self._result(
+                name,
+                kind=kind,
+                passed=False,
+                expected=expected,
+                observed=f"not run: {why}",
+                blocked_by=missing[0],
             )
             return False
         started = time.perf_counter()
+        mark = self.exchanges.mark()
         try:
             observed, ok = action(), True
         except CheckFailed as failure:
@@ -60,9 +81,16 @@ class Recorder:
             LOG.exception("check %s", shown)
             observed, ok = f"{type(error).__name__}: {error}", False
         self.outcome[name] = "pass" if ok else "fail"
-        self.results.append(
-            CheckResult(shown, kind, ok, expected, observed, time.perf_counter() - started)
+        result = self._result(
+            name,
+            kind=kind,
+            passed=ok,
+            expected=expected,
+            observed=observed,
+            seconds=time.perf_counter() - started,
         )
+        if not ok:
+            result.details = advice.details(name, self.exchanges.since(mark))
         return ok
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from mock_idp import admin
 from mock_idp.directory import Group, User
+from mock_idp.enterprise_apps import Assignment, EnterpriseApp
 from mock_idp.provisioning.engine import ConnectionResult
 from mock_idp.provisioning.scim_requests import SCIM_COMPLIANCE_FLAG
 from mock_idp.provisioning.service import ProvisioningService
@@ -29,9 +30,22 @@ def tenant_url(url: str, flag: bool) -> str:
     return f"{url}{'&' if '?' in url else '?'}{SCIM_COMPLIANCE_FLAG}"
 
 
+def add_app(tenant: Tenant, gallery_app: str | None) -> EnterpriseApp:
+    """A non-gallery app (Entra's default SCIM mappings, ENTRA-BEHAVIOUR §8), or the gallery app
+    named by key or name, whose job starts with that app's mappings (--app)."""
+    if not gallery_app:
+        return admin.add_custom_app(tenant, APP_NAME)
+    wanted = gallery_app.lower()
+    for key, template in tenant.gallery.items():
+        if wanted in (key.lower(), template.name.lower()):
+            return admin.add_gallery_app(tenant, template.template_id, None)
+    known = ", ".join(sorted(tenant.gallery))
+    raise ValueError(f"--app {gallery_app!r} is not a gallery app here (known: {known})")
+
+
 class SimulatedTenant:
-    """A tenant with a non-gallery app whose job has Entra's default SCIM mappings
-    (ENTRA-BEHAVIOUR §8), pointed at `url` with `token`."""
+    """A tenant with one app whose provisioning job targets `url`, with a Secret Token or the
+    OAuth client credentials (`oauth`: token endpoint, client id, client secret)."""
 
     def __init__(
         self,
@@ -42,6 +56,8 @@ class SimulatedTenant:
         groups: bool,
         http_factory: Callable[[], ScimHttp],
         timeout: float = 10.0,
+        gallery_app: str | None = None,
+        oauth: tuple[str, str, str] | None = None,
     ) -> None:
         self.clock = Clock()
         self.clock.freeze(datetime.now(UTC).replace(microsecond=0))
@@ -49,13 +65,22 @@ class SimulatedTenant:
         # Retry waits are real (a 429's Retry-After is honoured up to 5 s) so a rate-limited
         # staging endpoint is not hammered; backoff between 5xx retries stays short.
         self.service = ProvisioningService(self.tenant)
-        self.app = admin.add_custom_app(self.tenant, APP_NAME)
+        self.app = add_app(self.tenant, gallery_app)
         self.role = self.app.app_roles[0].id
         self.job: ProvisioningJob = self.service.create_job(self.app)
-        self.job.groups.enabled = groups
-        self.service.save_credentials(
-            self.job, {"BaseAddress": tenant_url(url, flag), "SecretToken": token}
-        )
+        self.job.groups.enabled = groups and self.job.groups.enabled
+        self.assignments: dict[str, Assignment] = {}
+        secrets = {"BaseAddress": tenant_url(url, flag)}
+        if oauth:
+            token_url, client_id, client_secret = oauth
+            secrets |= {
+                "TokenEndpoint": token_url,
+                "ClientIdentifier": client_id,
+                "ClientSecret": client_secret,
+            }
+        else:
+            secrets["SecretToken"] = token
+        self.service.save_credentials(self.job, secrets)
         self.service.update_settings(
             self.job,
             {
@@ -83,15 +108,23 @@ class SimulatedTenant:
             password="Harness-Passw0rd!",
             **{**defaults, **properties},
         )
-        admin.assign(self.tenant, self.app, user.id, self.role)
+        self.assign(user.id)
         return user
+
+    def assign(self, principal_id: str) -> None:
+        self.assignments[principal_id] = admin.assign(
+            self.tenant, self.app, principal_id, self.role
+        )
+
+    def unassign(self, principal_id: str) -> None:
+        admin.unassign(self.tenant, self.app, self.assignments.pop(principal_id).id)
 
     def update(self, user: User, **properties: Any) -> None:
         admin.update_user(self.tenant, user.id, **properties)
 
     def group(self, name: str) -> Group:
         group = admin.create_group(self.tenant, name)
-        admin.assign(self.tenant, self.app, group.id, self.role)
+        self.assign(group.id)
         return group
 
     # the engine
@@ -103,13 +136,34 @@ class SimulatedTenant:
         assert summary is not None
         return summary
 
+    def on_demand(
+        self, object_id: str, object_type: str, members: list[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Provision on demand (Graph provisionOnDemand): no cycle, no clock move."""
+        return self.service.provision_on_demand(self.job, object_id, object_type, members or [])
+
+    def mapped_targets(self, kind: str) -> list[str]:
+        """The target attribute paths the job's enabled mappings write."""
+        mapping = self.job.users if kind == "User" else self.job.groups
+        if not mapping.enabled:
+            return []
+        return [m.target for m in mapping.mappings if m.type != "None"]
+
+    def trace_since(self, count: int) -> list[Any]:
+        """The SCIM requests the engine sent after the first `count` (with their answers)."""
+        return list(self.tenant.provisioning.trace)[count:]
+
+    @property
+    def trace_count(self) -> int:
+        return len(self.tenant.provisioning.trace)
+
     def test_connection(self, token: str | None = None) -> ConnectionResult:
         from dataclasses import replace
 
         if token is None:
             return self.service.validate_credentials(self.job)
         return self.service.validate_credentials(
-            self.job, replace(self.job.credentials, secret_token=token)
+            self.job, replace(self.job.credentials, secret_token=token, client_id=None)
         )
 
     def target_id(self, source_id: str) -> str | None:
