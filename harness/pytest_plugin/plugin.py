@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from harness.clients.session import Harness
+from harness.pytest_plugin.snapshots import MARKER_HELP, chosen_snapshot, load_snapshot
 from harness.report.demo_report import PAGE_KEY
 from harness.serving.stack import CHROMIUM, Stack
 
@@ -48,6 +49,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="the Chromium the browser fixtures launch (default: Debian's headless shell or chromium)",
     )
     group.addoption(
+        "--entra-snapshot",
+        default=None,
+        help="load this tenant snapshot (entra-harness snapshot export) before each test",
+    )
+    group.addoption(
         "--entra-headed",
         action="store_true",
         help="show the browser window instead of running headless",
@@ -55,6 +61,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", MARKER_HELP)
     if config.getoption("--demo-report", None):
         from harness.report.demo_report import DemoReport
 
@@ -84,8 +91,17 @@ def entra_stack(entra_stack_options: dict[str, Any]) -> Iterator[Stack]:
 
 
 @pytest.fixture
-def harness(entra_stack: Stack) -> Iterator[Harness]:
+def entra_snapshot(request: pytest.FixtureRequest) -> Path | None:
+    """The tenant snapshot `harness` loads after its reset: the `entra_snapshot(path)` marker's,
+    else --entra-snapshot's (None: a fresh tenant). Override to choose another way."""
+    return chosen_snapshot(request)
+
+
+@pytest.fixture
+def harness(entra_stack: Stack, entra_snapshot: Path | None) -> Iterator[Harness]:
     entra_stack.reset()
+    if entra_snapshot is not None:
+        load_snapshot(entra_stack.tenant, entra_snapshot)
     with entra_stack.http_client() as client:
         yield Harness(entra_stack, client)
 

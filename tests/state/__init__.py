@@ -1,0 +1,1 @@
+"""Tests of the tenant's state directory and snapshots (issue 22)."""
