@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from gallery.importer import keywords as kw
 from gallery.importer.document import Document, Table, code_spans, plain
@@ -80,32 +81,47 @@ def _tenant_url(document: Document, prov: ProvisioningImport, warnings: list[War
                 return
 
 
-def _auth(document: Document, prov: ProvisioningImport) -> None:
+def _first(document: Document, test: Callable[[str], bool]) -> int | None:
+    return next((line.number for line in document.lines if test(line.text)), None)
+
+
+def _auth(document: Document, prov: ProvisioningImport, warnings: list[Warning]) -> None:
+    """The Admin Credentials form the tutorial fills in. The admin center's screenshots are named
+    after the form shown (English in every copy); an Authorize step is OAuth even where the text also
+    repeats the template's "Tenant URL and Secret Token" sentence (Slack), reported as a warning."""
     language = document.language
-    for line in document.lines:
-        lowered = line.text.lower()
-        # The admin center's screenshots are named after the credential form shown (English in every copy).
-        if "provisioning-oauth" in lowered or "testconnection-oauth" in lowered:
-            prov.auth = Sourced("oauth", line.number)
-            return
-        if "tenanturltoken" in lowered:
-            prov.auth = Sourced("bearer_token", line.number)
-            return
-    for line in document.lines:
-        if kw.mentions(line.text, kw.SECRET_TOKEN, language):
-            prov.auth = Sourced("bearer_token", line.number)
-            return
-    for line in document.lines:
-        bold = [term.lower() for term in re.findall(r"\*\*(.+?)\*\*", line.text)]
-        if any(word in term for term in bold for word in kw.words(kw.AUTHORIZE, language)) or (
-            "authorize" in line.text.lower() and "admin credentials" in line.text.lower()
-        ):
-            prov.auth = Sourced("oauth", line.number)
-            return
-    for line in document.lines:
-        if kw.mentions(line.text, kw.BASIC_AUTH, language):
-            prov.auth = Sourced("basic", line.number)
-            return
+    authorize = kw.words(kw.AUTHORIZE, language)
+    oauth_image = _first(
+        document, lambda t: "provisioning-oauth" in t.lower() or "testconnection-oauth" in t.lower()
+    )
+    authorize_step = _first(
+        document,
+        lambda t: (
+            any(
+                word in term.lower()
+                for term in re.findall(r"\*\*(.+?)\*\*", t)
+                for word in authorize
+            )
+            or ("authorize" in t.lower() and "admin credentials" in t.lower())
+        ),
+    )
+    token_image = _first(document, lambda t: "tenanturltoken" in t.lower())
+    token_words = _first(document, lambda t: kw.mentions(t, kw.SECRET_TOKEN, language))
+    basic = _first(document, lambda t: kw.mentions(t, kw.BASIC_AUTH, language))
+    oauth = oauth_image or authorize_step
+    if oauth is not None:
+        prov.auth = Sourced("oauth", oauth)
+        if token_image or token_words:
+            warnings.append(
+                Warning(
+                    oauth,
+                    "the text describes both an OAuth authorization and a Secret Token; read as OAuth",
+                )
+            )
+    elif token_image or token_words:
+        prov.auth = Sourced("bearer_token", token_image or token_words or 0)
+    elif basic is not None:
+        prov.auth = Sourced("basic", basic)
 
 
 def _is_attribute_table(table: Table, language: str) -> bool:
@@ -211,7 +227,7 @@ def extract_provisioning(document: Document, warnings: list[Warning]) -> Provisi
     if not prov.capabilities:
         warnings.append(Warning(0, "no capabilities checklist and no provisioning statement"))
     _tenant_url(document, prov, warnings)
-    _auth(document, prov)
+    _auth(document, prov, warnings)
     _attributes(document, prov, warnings)
     _limitations(document, prov)
     return prov

@@ -475,3 +475,29 @@ def test_one_bullet_per_mode_and_a_url_in_bold() -> None:
     assert sso["modes"] == ["sp", "idp"]
     assert sso["identifier"] == ["https://contoso.example.com/saml"]
     assert result["provenance"]["sso"]["modes"] == [8, 9]
+
+
+def test_slack_authorize_step_wins_over_the_template_secret_token_sentence() -> None:
+    """slack-provisioning-tutorial.md: the template's "Tenant URL and Secret Token" line, then Authorize."""
+    result = summary(
+        "slack-provisioning-tutorial.md",
+        "Automate User provisioning into Slack with Microsoft Entra ID",
+        """\
+        ## Capabilities supported
+        > [!div class="checklist"]
+        > * Create users in Slack
+
+        1. In the **Tenant URL** field, enter your Slack Tenant URL and Secret Token. Select **Test Connection** to ensure Microsoft Entra ID can connect to Slack.
+
+        1. In the new window, sign into Slack using your Team Admin account. In the resulting authorization dialog, select the Slack team that you want to enable provisioning for, and then select **Authorize**.
+
+           |Attribute|Type|
+           |---|---|
+           |urn:scim:schemas:extension:enterprise:1.0.department|String|
+        """,
+    )
+    prov = result["provisioning"]
+    assert prov["auth"] == "oauth"
+    assert prov["tenant_url"] is None
+    assert any("OAuth" in warning["message"] for warning in result["warnings"])
+    assert prov["user_attributes"][0]["name"] == "urn:scim:schemas:extension:enterprise:1.0.department"
