@@ -293,11 +293,14 @@ def parse_sections(argv: list[str]) -> list[str]:
     return [name for name in SECTIONS if name in named] or list(SECTIONS)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, on_section: Callable[[str], None] | None = None) -> int:
+    """on_section(name) is called as each section starts (the command line's progress bar)."""
     wanted = parse_sections(list(argv if argv is not None else sys.argv[1:]))
     figures: list[Figure] = []
     for name in wanted:
         print(f"bench: {name} ...", file=sys.stderr, flush=True)
+        if on_section is not None:
+            on_section(name)
         for figure in SECTIONS[name]():
             figure.section = name
             figures.append(figure)

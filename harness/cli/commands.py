@@ -244,8 +244,22 @@ def command_bench(args: argparse.Namespace) -> int:
         )
     sys.path.insert(0, str(checkout))  # bench/ is not a packaged module
     from bench.run import main as bench_main
+    from bench.run import parse_sections
 
-    return bench_main([*args.sections, *(["--only", args.only] if args.only else [])])
+    from harness.cli import progress
+
+    argv = [*args.sections, *(["--only", args.only] if args.only else [])]
+    started: list[str] = []
+
+    def on_section(name: str) -> None:
+        # A section starting means the one before it is done.
+        advance(name, done=1 if started else 0)
+        started.append(name)
+
+    with progress.steps("bench", total=len(parse_sections(argv))) as advance:
+        code = bench_main(argv, on_section=on_section)
+        advance("done")
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:

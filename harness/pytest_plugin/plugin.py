@@ -60,14 +60,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+# The tags of the packaged features, registered here so that another project running them
+# (README "Use it in your own tests") gets no unknown-marker warning.
+FEATURE_TAGS = {
+    "vendor_ringcentral": "scenarios of the RingCentral gallery app",
+    "vendor_8x8": "scenarios of the 8x8 gallery app",
+    "vendor_genesys_cloud": "scenarios of the Genesys Cloud for Azure gallery app",
+    "sso": "SAML single sign-on",
+    "browser": "drives the real browser",
+    "negative": "a refusal or error case",
+    "provisioning": "SCIM user provisioning",
+    "walkthrough": "follows a tutorial's own steps in the UI",
+}
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER_HELP)
-    if config.getoption("--demo-report", None):
+    for tag, meaning in FEATURE_TAGS.items():
+        config.addinivalue_line("markers", f"{tag}: {meaning}")
+    # Only the controller writes the report (a pytest-xdist worker has `workerinput`).
+    if config.getoption("--demo-report", None) and not hasattr(config, "workerinput"):
         from harness.report.demo_report import DemoReport
 
-        config.pluginmanager.register(
-            DemoReport(Path(config.getoption("--demo-report"))), "entra-demo-report"
+        report = DemoReport(
+            Path(config.getoption("--demo-report")), Path(config.getoption("--entra-artifacts"))
         )
+        config.pluginmanager.register(report, "entra-demo-report")
 
 
 @pytest.hookimpl(wrapper=True)

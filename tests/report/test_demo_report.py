@@ -1,0 +1,108 @@
+"""The demo report as a reader meets it in Chromium: the tutorial x mode matrix first, contents by
+tutorial, a failures-first filter, screenshots as lazy files that enlarge, a misspelled step
+failed with its error, and nothing of an earlier run left beside it (issue 20, Deliver 2)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.serving.stack import CHROMIUM, CHROMIUM_FLAGS
+from tests.report.small_project import run_in, write_project
+
+
+@pytest.fixture(scope="module")
+def report(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    project = write_project(tmp_path_factory.mktemp("project"))
+    # What an earlier run left: a report's screenshot and a failure's artefacts.
+    stale = project / "reports" / "demo-files" / "s9-01.png"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"old")
+    (project / "reports" / "failures" / "old_test").mkdir(parents=True)
+    path = project / "reports" / "demo.html"
+    return run_in(project, sys.executable, "--demo-report", str(path)), path
+
+
+@pytest.fixture(scope="module")
+def page(report: tuple[subprocess.CompletedProcess[str], Path]) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        opened = browser.new_page(viewport={"width": 1280, "height": 900})
+        opened.goto(report[1].as_uri())
+        yield opened
+        browser.close()
+
+
+def test_a_misspelled_step_is_a_failed_scenario_with_its_error(
+    report: tuple[subprocess.CompletedProcess[str], Path], page: Any
+) -> None:
+    result, _ = report
+    assert result.returncode == 1 and "1 failed, 2 passed" in result.stdout, result.stdout
+    assert page.locator("#summary").inner_text() == "2 of 3 scenarios passed; 1 failed."
+    failed = page.locator("section.scenario.failed")
+    assert failed.count() == 1
+    assert "A misspelled step fails the scenario" in failed.locator("h3").inner_text()
+    error = failed.locator("pre.error").first.inner_text()
+    assert "StepDefinitionNotFoundError" in error and "B.Simon sings in to My Apps" in error
+
+
+def test_the_first_screen_is_a_tutorial_by_mode_matrix_linking_to_the_scenarios(
+    page: Any,
+) -> None:
+    matrix = page.locator("#matrix")
+    assert matrix.bounding_box()["y"] < 900  # on the first screen
+    headers = matrix.locator("tr").first.locator("th").all_inner_texts()
+    assert headers == ["Tutorial", "IdP-initiated", "Refusals", "Other checks"]
+    row = matrix.locator("tr").nth(1)
+    assert row.locator("th").inner_text() == "000 RingCentral SAML SSO"
+    cells = row.locator("td")
+    assert cells.nth(0).locator("a.mark.passed").count() == 1
+    assert cells.nth(1).locator("a.mark.passed").count() == 1
+    assert cells.nth(2).locator("a.mark.failed").count() == 1
+    cells.nth(2).locator("a.mark").click()
+    assert page.evaluate("location.hash") == "#s3"
+
+
+def test_contents_grouped_by_tutorial_and_failures_first(page: Any) -> None:
+    toc = page.locator("#toc")
+    assert toc.locator("h4").all_inner_texts() == ["000 RingCentral SAML SSO"]
+    assert toc.locator("li").count() == 3
+    assert page.locator("section.scenario.passed").first.is_visible()
+    page.locator("#failures-first").check()
+    assert not page.locator("section.scenario.passed").first.is_visible()
+    assert page.locator("section.scenario.failed").is_visible()
+    page.locator("#failures-first").uncheck()
+
+
+def test_screenshots_are_lazy_files_beside_a_small_report_and_enlarge(
+    report: tuple[subprocess.CompletedProcess[str], Path], page: Any
+) -> None:
+    path = report[1]
+    assert path.stat().st_size < 200_000
+    assert "data:image" not in path.read_text()
+    files = sorted(p.name for p in (path.parent / "demo-files").iterdir())
+    assert files and "s9-01.png" not in files  # the earlier run's screenshot is gone
+    assert not (path.parent / "failures" / "old_test").exists()
+    shots = page.locator("a.shot img")
+    assert shots.count() == len(files)
+    assert shots.first.get_attribute("loading") == "lazy"
+    shot = shots.first
+    shot.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=shot.element_handle())
+    # Shown at the page's width (1100 px wide, as taken), not shrunk to 720.
+    assert shot.bounding_box()["width"] >= 1000
+    shot.click()
+    lightbox = page.locator("dialog#lightbox")
+    assert lightbox.is_visible()
+    assert lightbox.locator("img").evaluate("img => img.naturalWidth") == 1100
+    lightbox.click()
+    assert not lightbox.is_visible()
