@@ -6,16 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from .certificates import DEFAULT_LIFETIME, SigningCertificate
+from .certificates import SigningCertificate
 from .claims import ClaimRule
 from .directory import DirectoryConflict, Group, GroupNotFound, User, UserNotFound
 from .enterprise_apps import AppRole, Assignment, EnterpriseApp, ReplyUrl
+from .errors import TenantError
 from .sp_metadata import SpMetadata, SpMetadataError, parse_sp_metadata
 from .tenant import Tenant
 
 
 @dataclass
-class AdminError(Exception):
+class AdminError(TenantError):
     """A refused admin operation, with the Graph error code it maps to."""
 
     code: str
@@ -237,9 +238,7 @@ def add_signing_certificate(
 ) -> SigningCertificate:
     """SAML Certificates > Add certificate (Graph addTokenSigningCertificate)."""
     with tenant.lock:
-        now = tenant.clock.now()
-        lifetime = (end - now) if end else DEFAULT_LIFETIME
-        certificate = SigningCertificate.create(tenant.keys.take(), now, lifetime)
+        certificate = SigningCertificate.create(tenant.keys.take(), tenant.clock.now(), end)
         app.add_certificate(certificate)
         return certificate
 

@@ -48,6 +48,7 @@ class AuthnRequest:
     is_passive: bool
     relay_state: str | None
     xml: str
+    name_id_format: str | None = None  # NameIDPolicy/@Format, when the request gives one
 
 
 def decode(saml_request: str | None, binding: str) -> bytes:
@@ -122,7 +123,13 @@ def identify(tenant: Tenant, root: etree._Element, relay_state: str | None) -> A
         is_passive=root.get("IsPassive", "false").lower() == "true",
         relay_state=relay_state,
         xml=etree.tostring(root).decode(),
+        name_id_format=_requested_name_id_format(root),
     )
+
+
+def _requested_name_id_format(root: etree._Element) -> str | None:
+    policy = root.find(f"{{{SAMLP}}}NameIDPolicy")
+    return policy.get("Format") if policy is not None else None
 
 
 def check_request(authn: AuthnRequest, root: etree._Element, signed: bool) -> None:

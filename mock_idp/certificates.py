@@ -4,21 +4,40 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import secrets
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cached_property
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.name import _ASN1Type
 from cryptography.x509.oid import NameOID
 
 from .ids import new_guid
 
 # Docs "Manage certificates for federated single sign-on": subject and default lifetime.
 ENTRA_CERT_SUBJECT = "Microsoft Azure Federated SSO Certificate"
-DEFAULT_LIFETIME = timedelta(days=3 * 365)
+DEFAULT_LIFETIME_YEARS = 3
+# Real certificates (metadata captures 2021-2022, issue 19): X.509 v3 without extensions, a
+# 16-byte positive serial, the CN as PrintableString, valid three calendar years to the second.
+SERIAL_BYTES = 16
+
+
+def entra_serial_number() -> int:
+    """A random serial whose DER INTEGER is exactly 16 bytes: first byte 0x01-0x7f."""
+    low, high = 1 << (8 * SERIAL_BYTES - 8), 1 << (8 * SERIAL_BYTES - 1)
+    return low + secrets.randbelow(high - low)
+
+
+def add_years(moment: datetime, years: int) -> datetime:
+    """The same date and time `years` later (29 February becomes 28 February)."""
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:
+        return moment.replace(year=moment.year + years, day=28)
 
 
 class KeyPool:
@@ -60,18 +79,24 @@ class SigningCertificate:
         cls,
         key: rsa.RSAPrivateKey,
         now: datetime,
-        lifetime: timedelta = DEFAULT_LIFETIME,
+        not_after: datetime | None = None,
         subject: str = ENTRA_CERT_SUBJECT,
     ) -> SigningCertificate:
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+        """A certificate valid from `now` (to the second) to `not_after`, by default three
+        calendar years later."""
+        now = now.replace(microsecond=0)
+        ends = add_years(now, DEFAULT_LIFETIME_YEARS) if not_after is None else not_after
+        name = x509.Name(
+            [x509.NameAttribute(NameOID.COMMON_NAME, subject, _type=_ASN1Type.PrintableString)]
+        )
         certificate = (
             x509.CertificateBuilder()
             .subject_name(name)
             .issuer_name(name)
             .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
+            .serial_number(entra_serial_number())
             .not_valid_before(now)
-            .not_valid_after(now + lifetime)
+            .not_valid_after(ends)
             .sign(key, hashes.SHA256())
         )
         return cls(private_key=key, certificate=certificate)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from lxml import etree
 
 from .certificates import SigningCertificate
+from .entra_xml import tostring
 from .ids import saml_id
 from .xml_signing import SigningKey, sign_enveloped
 
@@ -20,7 +21,8 @@ REDIRECT = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
 POST = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
 BOM = "\ufeff"
 
-# A few of the ClaimTypesOffered the real document lists (capture), enough for tools that read them.
+# The 19 ClaimTypesOffered of the real document, in its order and words (a tenant"s metadata
+# captured in 2022, quoted in devingen/kimlik-api"s SAML service controller; issue 19).
 OFFERED_CLAIMS = [
     (
         "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name",
@@ -49,14 +51,74 @@ OFFERED_CLAIMS = [
         "Display name of the user.",
     ),
     (
-        "http://schemas.microsoft.com/identity/claims/tenantid",
-        "Tenant Identifier",
-        "Identifier for the user's tenant.",
+        "http://schemas.microsoft.com/identity/claims/nickname",
+        "Nick Name",
+        "Nick name of the user.",
+    ),
+    (
+        "http://schemas.microsoft.com/ws/2008/06/identity/claims/authenticationinstant",
+        "Authentication Instant",
+        "The time (UTC) when the user is authenticated to Windows Azure Active Directory.",
+    ),
+    (
+        "http://schemas.microsoft.com/ws/2008/06/identity/claims/authenticationmethod",
+        "Authentication Method",
+        "The method that Windows Azure Active Directory uses to authenticate users.",
     ),
     (
         "http://schemas.microsoft.com/identity/claims/objectidentifier",
-        "Object Identifier",
-        "Identifier for the user object in the directory.",
+        "ObjectIdentifier",
+        "Primary identifier for the user in the directory. Immutable, globally unique, non-reusable.",
+    ),
+    (
+        "http://schemas.microsoft.com/identity/claims/tenantid",
+        "TenantId",
+        "Identifier for the user's tenant.",
+    ),
+    (
+        "http://schemas.microsoft.com/identity/claims/identityprovider",
+        "IdentityProvider",
+        "Identity provider for the user.",
+    ),
+    (
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+        "Email",
+        "Email address of the user.",
+    ),
+    (
+        "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
+        "Groups",
+        "Groups of the user.",
+    ),
+    (
+        "http://schemas.microsoft.com/identity/claims/accesstoken",
+        "External Access Token",
+        "Access token issued by external identity provider.",
+    ),
+    (
+        "http://schemas.microsoft.com/ws/2008/06/identity/claims/expiration",
+        "External Access Token Expiration",
+        "UTC expiration time of access token issued by external identity provider.",
+    ),
+    (
+        "http://schemas.microsoft.com/identity/claims/openid2_id",
+        "External OpenID 2.0 Identifier",
+        "OpenID 2.0 identifier issued by external identity provider.",
+    ),
+    (
+        "http://schemas.microsoft.com/claims/groups.link",
+        "GroupsOverageClaim",
+        "Issued when number of user's group claims exceeds return limit.",
+    ),
+    (
+        "http://schemas.microsoft.com/ws/2008/06/identity/claims/role",
+        "Role Claim",
+        "Roles that the user or Service Principal is attached to",
+    ),
+    (
+        "http://schemas.microsoft.com/ws/2008/06/identity/claims/wids",
+        "RoleTemplate Id Claim",
+        "Role template id of the Built-in Directory Roles that the user is a member of",
     ),
 ]
 
@@ -132,6 +194,8 @@ def build_metadata(
 
 
 def serialize_metadata(root: etree._Element, with_bom: bool) -> bytes:
-    """The ?appid= variant starts with a UTF-8 byte-order mark (docs warn SPs to tolerate it)."""
-    body = etree.tostring(root, encoding="utf-8", xml_declaration=True)
+    """Entra's bytes: `<?xml version="1.0" encoding="utf-8"?><EntityDescriptor ID=… entityID=…
+    xmlns=…>` on one line, empty elements as `<… />` (.NET's XmlWriter; capture, issue 19). The
+    ?appid= variant starts with a UTF-8 byte-order mark (docs warn SPs to tolerate it)."""
+    body = tostring(root, xml_declaration=True, space_before_empty_end=True)
     return (BOM.encode() if with_bom else b"") + body

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field, fields
@@ -16,6 +17,7 @@ from mock_kernel.clock import saml_instant
 
 from .claims import Claim
 from .enterprise_apps import SigningOption
+from .entra_xml import tostring
 from .ids import saml_id
 from .token_encryption import encrypt_assertion
 from .xml_signing import SigningAlgorithm, SigningKey, sign_enveloped
@@ -29,6 +31,17 @@ PASSWORD_CONTEXT = "urn:oasis:names:tc:SAML:2.0:ac:classes:Password"
 # Capture: Conditions start five minutes before issue and everything ends an hour after.
 NOT_BEFORE_SKEW = timedelta(minutes=5)
 LIFETIME = timedelta(minutes=60)
+# Captures (issue 19): those three instants count from a base time 93-240 ms before the
+# Assertion's IssueInstant (Entra takes it earlier in the request), not from IssueInstant.
+BASE_LEAD_MS = range(93, 241)
+
+
+def validity_base(issue_instant: datetime, assertion_id: str) -> datetime:
+    """The instant NotBefore and NotOnOrAfter count from: a lead in BASE_LEAD_MS before
+    `issue_instant`, drawn from the Assertion ID so one Response always has the same."""
+    draw = int.from_bytes(hashlib.sha256(assertion_id.encode()).digest()[:4], "big")
+    lead = BASE_LEAD_MS[draw % len(BASE_LEAD_MS)]
+    return issue_instant - timedelta(milliseconds=lead)
 
 
 @dataclass
@@ -111,7 +124,8 @@ def _stamp(response: etree._Element, spec: ResponseSpec) -> None:
     assertion = response.find(f"{{{SAML}}}Assertion")
     if assertion is None:
         return
-    ends = saml_instant(spec.issue_instant + spec.lifetime)
+    base = validity_base(spec.issue_instant, spec.assertion_id)
+    ends = saml_instant(base + spec.lifetime)
     assertion.set("ID", spec.assertion_id)
     assertion.set("IssueInstant", issued)
     confirmation = assertion.find(
@@ -119,7 +133,7 @@ def _stamp(response: etree._Element, spec: ResponseSpec) -> None:
     )
     confirmation.set("NotOnOrAfter", ends)
     conditions = assertion.find(f"{{{SAML}}}Conditions")
-    not_before = spec.not_before or spec.issue_instant - NOT_BEFORE_SKEW
+    not_before = spec.not_before or base - NOT_BEFORE_SKEW
     conditions.set("NotBefore", saml_instant(not_before))
     conditions.set("NotOnOrAfter", ends)
     authn = assertion.find(f"{{{SAML}}}AuthnStatement")
@@ -150,7 +164,8 @@ def _build_response(spec: ResponseSpec) -> etree._Element:
 
 
 def build_assertion(spec: ResponseSpec) -> etree._Element:
-    not_on_or_after = saml_instant(spec.issue_instant + spec.lifetime)
+    base = validity_base(spec.issue_instant, spec.assertion_id)
+    not_on_or_after = saml_instant(base + spec.lifetime)
     assertion = etree.Element(f"{{{SAML}}}Assertion", nsmap={None: SAML})
     assertion.set("ID", spec.assertion_id)
     assertion.set("IssueInstant", saml_instant(spec.issue_instant))
@@ -164,7 +179,7 @@ def build_assertion(spec: ResponseSpec) -> etree._Element:
         data.set("InResponseTo", spec.in_response_to)
     data.set("NotOnOrAfter", not_on_or_after)
     data.set("Recipient", spec.recipient or spec.destination)
-    not_before = spec.not_before or spec.issue_instant - NOT_BEFORE_SKEW
+    not_before = spec.not_before or base - NOT_BEFORE_SKEW
     conditions = _element(
         assertion,
         f"{{{SAML}}}Conditions",
@@ -211,6 +226,4 @@ def sign_response(
 
 def encode_for_post(response: etree._Element) -> str:
     """HTTP-POST binding: base64 of the serialized XML (SAML Bindings §3.5.4)."""
-    return base64.b64encode(
-        etree.tostring(response, encoding="utf-8", xml_declaration=False)
-    ).decode()
+    return base64.b64encode(tostring(response)).decode()

@@ -12,7 +12,7 @@ from .aadsts import AadstsError
 from .access import effective_assignments, role_values
 from .authn_request import AuthnRequest
 from .certificates import SigningCertificate
-from .claims import issued_claims, name_id_value
+from .claims import NAMEID_FORMATS, issued_claims, name_id_value
 from .directory import User
 from .enterprise_apps import EnterpriseApp
 from .saml_response import ResponseSpec, build_response, encode_for_post, sign_response
@@ -101,6 +101,7 @@ def issue_response(
     audience: str,
     in_response_to: str | None,
     relay_state: str | None,
+    requested_name_id_format: str | None = None,
 ) -> SamlPost:
     """Build, sign and log the Response for one sign-in, applying any one-shot test override."""
     with tenant.lock:
@@ -128,7 +129,7 @@ def issue_response(
         destination=overrides.get("destination", acs_url),
         audience=overrides.get("audience", audience),
         name_id=name_id_value(user, app.claims),
-        name_id_format=app.claims.name_id.format,
+        name_id_format=answered_name_id_format(app, requested_name_id_format),
         claims=claims,
         issue_instant=now - timedelta(seconds=overrides.get("age_seconds", 0)),
         authn_instant=session.authn_instant,
@@ -208,7 +209,17 @@ def sp_initiated(
         request.audience,
         request.id,
         request.relay_state,
+        request.name_id_format,
     )
+
+
+def answered_name_id_format(app: EnterpriseApp, requested: str | None) -> str:
+    """The NameID Format of the Response: a request for 1.1 `unspecified` is answered with that
+    Format (and the configured value, the UPN by default: capture, issue 19); otherwise the
+    app's Name identifier format."""
+    if requested == NAMEID_FORMATS["unspecified"]:
+        return requested
+    return app.claims.name_id.format
 
 
 def failed_response(tenant: Tenant, request: AuthnRequest, error: AadstsError) -> SamlPost:

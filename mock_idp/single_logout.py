@@ -5,11 +5,13 @@ through the session's other participants; no Flask."""
 from __future__ import annotations
 
 import base64
+import string
 import zlib
 from dataclasses import dataclass, field
 from datetime import timedelta
-from urllib.parse import urlencode
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
 from lxml import etree
 
 from mock_kernel.clock import parse_instant, saml_instant
@@ -18,12 +20,19 @@ from .aadsts import AadstsError
 from .authn_request import SAML, SAMLP, find_app_by_issuer
 from .claims import name_id_value
 from .enterprise_apps import EnterpriseApp
+from .entra_xml import tostring
 from .ids import saml_id
 from .tenant import LoginSession, Tenant
+from .xml_signing import SigningKey, load_key
 
 SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success"
 # How old a LogoutRequest may be (an assumption: the docs give no number; AADSTS50071).
 MAX_AGE = timedelta(minutes=10)
+# Entra signs the messages it sends over HTTP-Redirect with RSA-SHA256 (SigAlg and Signature in
+# the query: pysaml2 issue #957, ruby-saml PR #627, python3-saml README "lower-case
+# url-encoding").
+SIG_ALG = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+_URL_SAFE = frozenset((string.ascii_letters + string.digits + "-_.!*()").encode())
 
 
 @dataclass
@@ -37,15 +46,50 @@ class LogoutChain:
     sent: dict[str, str] = field(default_factory=dict)  # our LogoutRequest id -> app id
 
 
+def entra_url_encode(value: str) -> str:
+    """.NET's HttpUtility.UrlEncode, which Entra's query strings use: lower-case hex escapes
+    (`%2f`, not `%2F`), space as `+`, only letters, digits and `-_.!*()` left as they are
+    (`~` too is escaped). SPs that re-encode the decoded values to check the signature fail on
+    it unless told (python3-saml `lowercase_urlencoding`, php-saml `lowercaseUrlencoding`,
+    ruby-saml PR #627)."""
+    return "".join(
+        chr(byte) if byte in _URL_SAFE else "+" if byte == 0x20 else f"%{byte:02x}"
+        for byte in value.encode()
+    )
+
+
 def redirect(
-    endpoint: str, parameter: str, message: etree._Element, relay_state: str | None = None
+    endpoint: str,
+    parameter: str,
+    message: etree._Element,
+    relay_state: str | None = None,
+    key: SigningKey | None = None,
 ) -> str:
-    """HTTP-Redirect binding: raw DEFLATE, base64, URL-encoded (SAML Bindings §3.4.4)."""
-    xml = etree.tostring(message)
+    """HTTP-Redirect binding: raw DEFLATE, base64, URL-encoded (SAML Bindings §3.4.4); with
+    `key`, signed over `SAMLxxx=…&RelayState=…&SigAlg=…` exactly as the query carries them
+    (§3.4.4.1), in Entra's encoding."""
+    xml = tostring(message)
     deflater = zlib.compressobj(9, zlib.DEFLATED, -15)
     encoded = base64.b64encode(deflater.compress(xml) + deflater.flush()).decode()
-    query = {parameter: encoded, **({"RelayState": relay_state} if relay_state else {})}
-    return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(query)}"
+    pairs = [(parameter, encoded)]
+    if relay_state:
+        pairs.append(("RelayState", relay_state))
+    if key is not None:
+        pairs.append(("SigAlg", SIG_ALG))
+    query = "&".join(f"{name}={entra_url_encode(value)}" for name, value in pairs)
+    if key is not None:
+        signature = key.private_key.sign(query.encode(), padding.PKCS1v15(), hashes.SHA256())
+        query += "&Signature=" + entra_url_encode(base64.b64encode(signature).decode())
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
+
+
+def message_signing_key(app: EnterpriseApp) -> SigningKey | None:
+    """The app's active SAML signing certificate signs its logout messages (what the SP was
+    given in the metadata or the Base64 download); none when it has no active certificate."""
+    certificate = app.active_certificate
+    if certificate is None:
+        return None
+    return load_key(certificate.private_key_pem, certificate.pem)
 
 
 def read_logout_request(tenant: Tenant, root: etree._Element) -> tuple[EnterpriseApp, str]:

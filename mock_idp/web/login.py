@@ -9,6 +9,7 @@ from flask import Flask, abort, jsonify, make_response, redirect, render_templat
 from lxml import etree
 from werkzeug.wrappers import Response
 
+from .. import entra_xml
 from ..aadsts import AadstsError
 from ..authn_request import (
     SAMLP,
@@ -26,6 +27,7 @@ from ..single_logout import (
     LogoutChain,
     logout_request,
     logout_response,
+    message_signing_key,
     read_logout_request,
     start_chain,
 )
@@ -200,11 +202,17 @@ def create_login_app(tenant: Tenant) -> Flask:
                 kind="LogoutRequest",
                 binding=BINDINGS["redirect"],
                 endpoint=app.logout_url or "",
-                xml=etree.tostring(message).decode(),
+                xml=entra_xml.tostring(message).decode(),
                 relay_state=chain_id,
             )
             return redirect(
-                redirect_binding(app.logout_url or "", "SAMLRequest", message, chain_id)
+                redirect_binding(
+                    app.logout_url or "",
+                    "SAMLRequest",
+                    message,
+                    chain_id,
+                    message_signing_key(app),
+                )
             )
         with tenant.lock:
             tenant.pending.pop(chain_id, None)
@@ -219,11 +227,17 @@ def create_login_app(tenant: Tenant) -> Flask:
             kind="LogoutResponse",
             binding=BINDINGS["redirect"],
             endpoint=initiator.logout_url,
-            xml=etree.tostring(reply).decode(),
+            xml=entra_xml.tostring(reply).decode(),
             relay_state=chain.relay_state,
         )
         return redirect(
-            redirect_binding(initiator.logout_url, "SAMLResponse", reply, chain.relay_state)
+            redirect_binding(
+                initiator.logout_url,
+                "SAMLResponse",
+                reply,
+                chain.relay_state,
+                message_signing_key(initiator),
+            )
         )
 
     def begin_logout(initiator: Any, request_id: str | None, relay_state: str | None) -> Response:

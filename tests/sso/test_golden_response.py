@@ -1,9 +1,11 @@
-"""The Response's exact shape against golden files named after their source (ENTRA-BEHAVIOUR §4,
-the real Entra captures): element order, attribute order, namespaces, placement of signatures.
-Run with GOLDEN_UPDATE=1 to rewrite them after a deliberate change, then review the diff."""
+"""The Response's exact bytes on the wire against golden files named after their source
+(ENTRA-BEHAVIOUR §4, the real Entra captures): element order, attribute order with namespace
+declarations last, namespaces, placement of signatures. Run with GOLDEN_UPDATE=1 to rewrite them
+after a deliberate change, then review the diff."""
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 from datetime import UTC, datetime
@@ -16,7 +18,7 @@ from lxml import etree
 from mock_idp.certificates import SigningCertificate
 from mock_idp.claims import ClaimsPolicy, issued_claims
 from mock_idp.directory import User
-from mock_idp.saml_response import ResponseSpec, build_response, sign_response
+from mock_idp.saml_response import ResponseSpec, build_response, encode_for_post, sign_response
 from mock_idp.xml_signing import load_key
 
 GOLDEN = Path(__file__).parents[1] / "golden"
@@ -31,8 +33,11 @@ def key() -> SigningCertificate:
 
 
 def normalise(xml: bytes) -> str:
-    """Stable text: ids numbered by first appearance, instants, digests and keys elided."""
-    text = etree.tostring(etree.fromstring(xml), pretty_print=True).decode()
+    """Stable text of the wire bytes: ids numbered by first appearance, instants, digests and
+    keys elided, a line break between tags (the wire has no whitespace there); start tags are
+    kept byte for byte."""
+    assert b">\n<" not in xml and b"> <" not in xml, "the wire is compact"
+    text = xml.decode().replace("><", ">\n<") + "\n"
     ids: dict[str, str] = {}
     text = re.sub(
         r"_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
@@ -67,7 +72,7 @@ def response(key: SigningCertificate, option: str, in_response_to: str | None) -
     )
     root = build_response(spec)
     sign_response(root, load_key(key.private_key_pem, key.pem), option, "sha256")  # type: ignore[arg-type]
-    return etree.tostring(root)
+    return base64.b64decode(encode_for_post(root))
 
 
 @pytest.mark.parametrize(
