@@ -19,6 +19,8 @@ TITLE_PATTERNS = (
     r"^(?:tutorial:\s*)?configure (?P<app>.+?) for automatic user provisioning",
     r"^(?:tutorial:\s*)?configure (?P<app>.+?) for (?:automatic )?(?:user )?provisioning",
     r"^(?:tutorial:\s*)?configure (?P<app>.+?) for single sign-on",
+    r"provisioning (?:into|to|for) (?P<app>.+?) with (?:microsoft entra|azure)",
+    r"^(?:tutorial:\s*)?configure (?P<app>.+?) to (?:microsoft entra|azure ad|active directory)",
     r"^(?:självstudie:\s*)?konfigurera (?P<app>.+?) för automatisk",
     r"^(?:självstudie:\s*)?integrera (?P<app>.+?) med",
     # Translations name the app after the last "with": "integrering med enkel inloggning (SSO) med 4me".
@@ -40,7 +42,13 @@ OTHER_EXCLUSIONS = (
     (r"application proxy|app proxy", "other: application proxy"),
     (r"header-based", "other: header-based authentication"),
 )
-NOT_SCIM_TITLE = re.compile(r"writeback|inbound|to active directory|to on-premises", re.IGNORECASE)
+# HR-driven inbound provisioning (Workday, SuccessFactors "to Microsoft Entra user provisioning",
+# "to Active Directory") and writeback are not SCIM targets.
+NOT_SCIM_TITLE = re.compile(
+    r"writeback|inbound|to active directory|to on-premises|to (?:microsoft entra|azure ad|azure active directory)"
+    r"(?: id)? user provisioning",
+    re.IGNORECASE,
+)
 
 
 BOLD_TERM = re.compile(r"\*\*(.+?)\*\*")

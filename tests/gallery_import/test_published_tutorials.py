@@ -500,4 +500,26 @@ def test_slack_authorize_step_wins_over_the_template_secret_token_sentence() -> 
     assert prov["auth"] == "oauth"
     assert prov["tenant_url"] is None
     assert any("OAuth" in warning["message"] for warning in result["warnings"])
-    assert prov["user_attributes"][0]["name"] == "urn:scim:schemas:extension:enterprise:1.0.department"
+    assert (
+        prov["user_attributes"][0]["name"] == "urn:scim:schemas:extension:enterprise:1.0.department"
+    )
+
+
+def test_title_shapes_and_inbound_hr_provisioning() -> None:
+    def read(title: str, name: str = "x-provisioning-tutorial.md") -> tuple[str, str, str | None]:
+        result = summary(name, title, "")
+        return result["app"], result["kind"], result["exclude_reason"]
+
+    assert read("Automate User provisioning into Slack with Microsoft Entra ID")[0] == "Slack"
+    assert read("Tutorial: Configure Workday to Microsoft Entra user provisioning") == (
+        "Workday",
+        "excluded",
+        "not-scim",
+    )
+    assert (
+        read("Configure SAP SuccessFactors to Active Directory user provisioning")[2] == "not-scim"
+    )
+    assert (
+        read("Microsoft Entra ID SSO integration with Cisco Webex Meetings", "x-tutorial.md")[0]
+        == "Cisco Webex Meetings"
+    )
