@@ -29,6 +29,18 @@ if [ ! -x /usr/bin/chromium-headless-shell ]; then
         echo "bootstrap: no chromium-headless-shell; the browser runs /usr/bin/chromium" >&2
 fi
 
+# The SAML witnesses (tests/witnesses): real SPs as their vendors ship them. apache2-bin only
+# (the binary and modules, no apache2 service); Shibboleth SP with its shibd; mod_auth_mellon;
+# Lasso for Debian's Python. The tests start their own Apache and shibd on 127.0.0.1.
+witness=""
+[ -x /usr/sbin/apache2 ] || witness="$witness apache2-bin"
+[ -f /usr/lib/apache2/modules/mod_shib.so ] || witness="$witness libapache2-mod-shib"
+[ -x /usr/sbin/shibd ] || witness="$witness shibboleth-sp-utils"
+[ -f /usr/lib/apache2/modules/mod_auth_mellon.so ] || witness="$witness libapache2-mod-auth-mellon"
+/usr/bin/python3 -c "import lasso" >/dev/null 2>&1 || witness="$witness python3-lasso"
+# shellcheck disable=SC2086
+[ -z "$witness" ] || apt_install $witness
+
 if [ ! -x "$VENV/bin/python" ]; then
     if ! "$PYTHON" -m venv "$VENV" >/dev/null 2>&1; then
         rm -rf "$VENV"
