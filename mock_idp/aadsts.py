@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import TenantError
+
 MESSAGES: dict[int, str] = {
     50011: (
         "The redirect URI '{reply_url}' specified in the request does not match the redirect URIs "
@@ -59,13 +61,15 @@ MESSAGES: dict[int, str] = {
         "and sessions expire over time or are revoked by the user or an admin. The app will "
         "request a new login from the user."
     ),
+    # docs "AADSTS error codes": QueryStringTooLong.
+    90015: "Requested query string is too long.",
     90019: "No tenant-identifying information found in either the request or implied by any provided credentials.",
     900144: "The request body must contain the following parameter: '{parameter}'.",
 }
 
 
 @dataclass
-class AadstsError(Exception):
+class AadstsError(TenantError):
     """An error Entra shows as 'AADSTSnnnnn: message' on its error page."""
 
     code: int

@@ -10,12 +10,13 @@ from .certificates import SigningCertificate
 from .claims import ClaimRule
 from .directory import DirectoryConflict, Group, GroupNotFound, User, UserNotFound
 from .enterprise_apps import AppRole, Assignment, EnterpriseApp, ReplyUrl
+from .errors import TenantError
 from .sp_metadata import SpMetadata, SpMetadataError, parse_sp_metadata
 from .tenant import Tenant
 
 
 @dataclass
-class AdminError(Exception):
+class AdminError(TenantError):
     """A refused admin operation, with the Graph error code it maps to."""
 
     code: str

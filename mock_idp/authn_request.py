@@ -51,26 +51,59 @@ class AuthnRequest:
     name_id_format: str | None = None  # NameIDPolicy/@Format, when the request gives one
 
 
+# A SAML protocol message Entra reads is a few KB (an AuthnRequest with its signature ~5 KB); a
+# bigger one is refused as malformed (AADSTS75005) before it is inflated or parsed whole, so a
+# small deflated query cannot become hundreds of MB (issue 17: 518 KB inflated to 400 MB).
+MAX_MESSAGE_BYTES = 256 * 1024
+# The base64 text of a POST-bound message: the decoded limit plus base64's third.
+MAX_ENCODED_CHARS = MAX_MESSAGE_BYTES * 4 // 3 + 4
+
+
 def decode(saml_request: str | None, binding: str) -> bytes:
-    """HTTP-Redirect: base64 of raw DEFLATE; HTTP-POST: base64 (SAML Bindings §3.4.4, §3.5.4)."""
+    """HTTP-Redirect: base64 of raw DEFLATE; HTTP-POST: base64 (SAML Bindings §3.4.4, §3.5.4).
+    Strict: base64 with anything after its padding, or a DEFLATE stream with bytes after its end,
+    is not a message (AADSTS75005); inflating stops at MAX_MESSAGE_BYTES."""
     if not saml_request:
         raise AadstsError.of(750054)
+    if len(saml_request) > MAX_ENCODED_CHARS:
+        raise AadstsError.of(75005)
     try:
-        raw = base64.b64decode(saml_request, validate=False)
-        return zlib.decompress(raw, -15) if binding == "redirect" else raw
-    except (binascii.Error, ValueError, zlib.error):
+        # Line breaks are allowed in base64 (some SPs wrap at 76); nothing else outside it is.
+        compact = saml_request.encode("ascii").translate(None, b" \t\r\n")
+        raw = base64.b64decode(compact, validate=True)
+        return inflate(raw) if binding == "redirect" else raw
+    except (binascii.Error, UnicodeEncodeError, ValueError, zlib.error):
         raise AadstsError.of(75005) from None
+
+
+def inflate(raw: bytes) -> bytes:
+    """Raw DEFLATE (RFC 1951), streamed with a bound: a stream inflating past MAX_MESSAGE_BYTES
+    or not ending where the data ends raises ValueError."""
+    inflater = zlib.decompressobj(-15)
+    document = inflater.decompress(raw, MAX_MESSAGE_BYTES + 1)
+    if len(document) > MAX_MESSAGE_BYTES or inflater.unconsumed_tail:
+        raise ValueError("the message inflates past the limit")
+    if not inflater.eof or inflater.unused_data:
+        raise ValueError("the DEFLATE stream does not end where the data ends")
+    return document
 
 
 def parse_message(document: bytes) -> etree._Element:
-    """A SAML protocol message; DTDs and entities are refused like any malformed message."""
-    if b"<!DOCTYPE" in document.upper():
+    """A SAML protocol message; DTDs and entities are refused like any malformed message, in any
+    encoding (a UTF-16 document hides `<!DOCTYPE` from a byte test: the parsed tree is checked)."""
+    if len(document) > MAX_MESSAGE_BYTES or b"<!DOCTYPE" in document.upper():
         raise AadstsError.of(75005)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
     try:
-        return etree.fromstring(document, parser)
-    except etree.XMLSyntaxError:
+        root = etree.fromstring(document, parser)
+    except (etree.XMLSyntaxError, ValueError):
         raise AadstsError.of(75005) from None
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None:
+        raise AadstsError.of(75005)
+    return root
 
 
 def find_app_by_issuer(tenant: Tenant, issuer: str) -> EnterpriseApp:

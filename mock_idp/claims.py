@@ -9,6 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .errors import TenantError
+
 if TYPE_CHECKING:
     from .directory import User
 
@@ -71,7 +73,7 @@ USER_ATTRIBUTES: dict[str, Callable[[User], str | None]] = {
 }
 
 
-class ClaimError(ValueError):
+class ClaimError(TenantError, ValueError):
     """A claim configuration the portal refuses, with the message it shows."""
 
 

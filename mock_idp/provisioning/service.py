@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -12,6 +11,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from mock_kernel.limits import load_json
+
+from ..errors import TenantError
 from .collector import collector_paused
 from .engine import ConnectionResult, ProvisioningEngine
 from .logs import audit_entry
@@ -28,7 +30,7 @@ LOG = logging.getLogger(__name__)
 
 
 @dataclass
-class JobError(Exception):
+class JobError(TenantError):
     """A refused job operation, with the Graph error code and status it maps to."""
 
     code: str
@@ -160,7 +162,9 @@ class ProvisioningService:
                 job.oauth_token = None
             if "SyncNotificationSettings" in secrets:
                 try:
-                    notification = json.loads(secrets["SyncNotificationSettings"] or "{}")
+                    notification = load_json(secrets["SyncNotificationSettings"] or "{}")
+                    if not isinstance(notification, dict):
+                        raise ValueError("not an object")
                 except ValueError:
                     raise JobError(
                         "BadRequest", "SyncNotificationSettings must be a JSON object.", 400

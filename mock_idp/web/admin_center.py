@@ -3,26 +3,42 @@ Attributes & Claims, certificates, metadata upload, properties); the same admin 
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from collections.abc import Callable
+from typing import Any, cast
 from urllib.parse import unquote
 
 from cryptography import x509
 from flask import Flask, jsonify, make_response, render_template, request
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from .. import admin
 from ..admin import AdminError
 from ..certificates import SigningCertificate
 from ..claims import NAMEID_FORMATS, ClaimError, ClaimRule, NameIdRule, Transformation
-from ..enterprise_apps import EnterpriseApp, ReplyUrl
+from ..enterprise_apps import EnterpriseApp, ReplyUrl, SigningAlgorithm, SigningOption
 from ..federation_metadata import build_metadata, serialize_metadata
 from ..tenant import Tenant
 from ..xml_signing import load_key
 from . import flask_app
+from .admin_bodies import (
+    BasicSamlChange,
+    ClaimBody,
+    EncryptionChange,
+    GroupsClaimChange,
+    NameIdChange,
+    PropertiesChange,
+    SigningChange,
+)
 from .admin_pages import register_admin_pages
 from .admin_provisioning import register_provisioning_pages
 from .admin_provisioning_logs import register_provisioning_log_pages
-from .graph import certificate_json, graph_error
+from .graph import certificate_json, graph_error, register_graph_errors
+from .graph_bodies import Body, invalid_property_message
+
+log = logging.getLogger(__name__)
 
 SIGNING_OPTIONS = {"assertion", "response", "both"}
 SIGNING_ALGORITHMS = {"sha256", "sha1"}
@@ -42,19 +58,17 @@ def claim_json(rule: ClaimRule) -> dict[str, Any]:
     }
 
 
-def claim_from_json(data: dict[str, Any]) -> ClaimRule:
-    constant = data.get("constant")
-    source = data.get("source")
+def claim_from_json(data: ClaimBody) -> ClaimRule:
+    constant, source = data.constant, data.source
     if (constant is None) == (source is None):
         raise ClaimError("Give exactly one of 'source' (a user attribute) or 'constant'.")
     return ClaimRule(
-        name=str(data.get("name", "")),
+        name=data.name,
         source=str(constant if constant is not None else source),
-        namespace=data.get("namespace") or None,
+        namespace=data.namespace or None,
         constant=constant is not None,
         transformations=[
-            Transformation(t["method"], dict(t.get("parameters", {})))
-            for t in data.get("transformations", [])
+            Transformation(t.method, dict(t.parameters)) for t in data.transformations
         ],
     )
 
@@ -136,6 +150,38 @@ def certificate_file(
     )
 
 
+def register_admin_center_errors(app: Flask) -> None:
+    """The one place the admin center's errors meet the wire: the JSON API (/api/) in Graph's
+    shape (graph.register_graph_errors), its pages as the portal's error page; each logged."""
+    register_graph_errors(app)
+    api_errors = dict(app.error_handler_spec[None][None])
+
+    def on_page(error: Exception, status: int, message: str) -> Response:
+        log.info("admin center %s %s: %s %s", request.method, request.path, status, message)
+        page_error = AdminError("BadRequest", message, status)
+        return make_response(render_template("admin/error.html", error=page_error), status)
+
+    def either(kind: type[Exception], page: Callable[[Any], Response]) -> None:
+        api = api_errors[kind]
+
+        @app.errorhandler(kind)
+        def mapped(error: Any) -> Response:
+            if request.path.startswith("/api/"):
+                return cast(Response, api(error))
+            return page(error)
+
+    either(AdminError, lambda e: on_page(e, e.status, e.message))
+    either(ValidationError, lambda e: on_page(e, 400, invalid_property_message(e)))
+    either(HTTPException, lambda e: on_page(e, e.code or 500, e.description or e.name))
+
+    @app.errorhandler(ClaimError)
+    def claim_error(error: ClaimError) -> Response:
+        log.info("admin center %s %s: claim refused: %s", request.method, request.path, error)
+        if request.path.startswith("/api/"):
+            return graph_error("InvalidClaim", str(error), 400)
+        return on_page(error, 400, str(error))
+
+
 def create_admin_center_app(tenant: Tenant) -> Flask:
     app = flask_app("entra.microsoft.com", tenant)
 
@@ -153,15 +199,7 @@ def create_admin_center_app(tenant: Tenant) -> Flask:
             )
         return None
 
-    @app.errorhandler(AdminError)
-    def admin_error(error: AdminError) -> Response:
-        if request.path.startswith("/api/"):
-            return graph_error(error.code, error.message, error.status)
-        return make_response(render_template("admin/error.html", error=error), error.status)
-
-    @app.errorhandler(ClaimError)
-    def claim_error(error: ClaimError) -> Response:
-        return graph_error("InvalidClaim", str(error), 400)
+    register_admin_center_errors(app)
 
     def find(app_id: str) -> EnterpriseApp:
         try:
@@ -169,11 +207,11 @@ def create_admin_center_app(tenant: Tenant) -> Flask:
         except KeyError:
             raise admin.not_found(app_id) from None
 
-    def data() -> dict[str, Any]:
+    def data(model: type[Body]) -> Body:
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             raise AdminError("BadRequest", "The request body must be a JSON object.")
-        return body
+        return model.model_validate(body)
 
     base = "/api/enterpriseApps/<app_id>"
 
@@ -183,22 +221,22 @@ def create_admin_center_app(tenant: Tenant) -> Flask:
 
     @app.patch(f"{base}/saml/basic")
     def patch_basic(app_id: str) -> Response:
-        target, body = find(app_id), data()
-        replies = body.get("replyUrls")
+        target, body = find(app_id), data(BasicSamlChange)
+        replies = body.replyUrls
         with tenant.lock:
             admin.set_basic_saml_configuration(
                 tenant,
                 target,
-                identifiers=body.get("identifiers"),
+                identifiers=body.identifiers,
                 reply_urls=None
                 if replies is None
                 else [
-                    ReplyUrl(r["url"], int(r.get("index", i)), bool(r.get("isDefault")))
+                    ReplyUrl(r.url, i if r.index is None else r.index, r.isDefault)
                     for i, r in enumerate(replies)
                 ],
-                sign_on_url=body.get("signOnUrl"),
-                relay_state=body.get("relayState"),
-                logout_url=body.get("logoutUrl"),
+                sign_on_url=body.signOnUrl,
+                relay_state=body.relayState,
+                logout_url=body.logoutUrl,
             )
         return jsonify(saml_json(tenant, target))
 
@@ -210,9 +248,10 @@ def create_admin_center_app(tenant: Tenant) -> Flask:
 
     @app.patch(f"{base}/saml/signing")
     def patch_signing(app_id: str) -> Response:
-        target, body = find(app_id), data()
-        option = body.get("signingOption", target.signing_option)
-        algorithm = body.get("signingAlgorithm", target.signing_algorithm)
+        target, body = find(app_id), data(SigningChange)
+        given_option, given_algorithm = body.signingOption, body.signingAlgorithm
+        option = target.signing_option if given_option is None else given_option
+        algorithm = target.signing_algorithm if given_algorithm is None else given_algorithm
         if option not in SIGNING_OPTIONS or algorithm not in SIGNING_ALGORITHMS:
             raise AdminError(
                 "BadRequest",
@@ -220,7 +259,8 @@ def create_admin_center_app(tenant: Tenant) -> Flask:
                 f" and signingAlgorithm one of {sorted(SIGNING_ALGORITHMS)}",
             )
         with tenant.lock:
-            target.signing_option, target.signing_algorithm = option, algorithm
+            target.signing_option = cast(SigningOption, option)
+            target.signing_algorithm = cast(SigningAlgorithm, algorithm)
         return jsonify(saml_json(tenant, target))
 
     @app.post(f"{base}/saml/certificates")
@@ -249,10 +289,9 @@ def create_admin_center_app(tenant: Tenant) -> Flask:
 
     @app.put(f"{base}/saml/claims/nameid")
     def put_name_id(app_id: str) -> Response:
-        target, body = find(app_id), data()
-        source = str(body.get("source", "user.userprincipalname"))
-        fmt = str(body.get("format", "emailAddress"))
-        fmt = NAMEID_FORMATS.get(fmt, fmt)
+        target, body = find(app_id), data(NameIdChange)
+        source = body.source
+        fmt = NAMEID_FORMATS.get(body.format, body.format)
         if fmt not in NAMEID_FORMATS.values():
             raise ClaimError(f"Unknown name identifier format '{fmt}'.")
         ClaimRule("nameidentifier-check", source).validate()  # the source must be real
@@ -262,8 +301,8 @@ def create_admin_center_app(tenant: Tenant) -> Flask:
 
     @app.put(f"{base}/saml/claims/groups")
     def put_groups(app_id: str) -> Response:
-        target, body = find(app_id), data()
-        kind = body.get("groups")
+        target, body = find(app_id), data(GroupsClaimChange)
+        kind = body.groups
         if kind not in GROUP_CLAIM_KINDS:
             raise ClaimError(
                 f"groups must be one of {sorted(k for k in GROUP_CLAIM_KINDS if k)} or null"
@@ -275,7 +314,7 @@ def create_admin_center_app(tenant: Tenant) -> Flask:
     @app.post(f"{base}/saml/claims")
     def add_claim(app_id: str) -> tuple[Response, int]:
         target = find(app_id)
-        rule = claim_from_json(data())
+        rule = claim_from_json(data(ClaimBody))
         with tenant.lock:
             target.claims.add(rule)
         return jsonify(claim_json(rule)), 201
@@ -283,7 +322,7 @@ def create_admin_center_app(tenant: Tenant) -> Flask:
     @app.put(f"{base}/saml/claims/<path:claim_type>")
     def edit_claim(app_id: str, claim_type: str) -> Response:
         target = find(app_id)
-        rule = claim_from_json(data())
+        rule = claim_from_json(data(ClaimBody))
         with tenant.lock:
             target.claims.replace(unquote(claim_type), rule)
         return jsonify(claim_json(rule))
@@ -298,8 +337,8 @@ def create_admin_center_app(tenant: Tenant) -> Flask:
     @app.put(f"{base}/saml/encryption")
     def put_encryption(app_id: str) -> Response:
         """Token encryption > Import Certificate (and Activate); null removes it."""
-        target, body = find(app_id), data()
-        pem = body.get("certificate")
+        target, body = find(app_id), data(EncryptionChange)
+        pem = body.certificate
         if pem is not None:
             try:
                 x509.load_pem_x509_certificate(str(pem).encode())
@@ -311,12 +350,12 @@ def create_admin_center_app(tenant: Tenant) -> Flask:
 
     @app.patch(f"{base}/properties")
     def patch_properties(app_id: str) -> Response:
-        target, body = find(app_id), data()
+        target, body = find(app_id), data(PropertiesChange)
         with tenant.lock:
-            if "assignmentRequired" in body:
-                target.assignment_required = bool(body["assignmentRequired"])
-            if "visibleToUsers" in body:
-                target.visible_to_users = bool(body["visibleToUsers"])
+            if body.assignmentRequired is not None:
+                target.assignment_required = body.assignmentRequired
+            if body.visibleToUsers is not None:
+                target.visible_to_users = body.visibleToUsers
         return jsonify(saml_json(tenant, target))
 
     return app

@@ -3,10 +3,13 @@ gallery apps, SAML SSO settings, assignments, claims mapping policies), in Graph
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
 from flask import Flask, jsonify, request
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from .. import admin
@@ -19,7 +22,25 @@ from ..enterprise_apps import AppRole, EnterpriseApp
 from ..ids import new_guid
 from ..tenant import Tenant
 from . import flask_app
+from .graph_bodies import (
+    ApplicationChange,
+    AppRoleAssignment,
+    Body,
+    Instantiate,
+    NewClaimsMappingPolicy,
+    NewGroup,
+    NewUser,
+    Reference,
+    RoleAssignment,
+    ServicePrincipalChange,
+    TokenSigningCertificate,
+    UserChange,
+    invalid_property_message,
+    model_dict,
+)
 from .provisioning_graph import register_provisioning_graph
+
+log = logging.getLogger(__name__)
 
 GRAPH_BASE = "https://graph.microsoft.com/v1.0"
 
@@ -159,19 +180,70 @@ def collection(values: list[dict[str, Any]]) -> Response:
     return jsonify({"value": values})
 
 
-def body() -> dict[str, Any]:
+def body(model: type[Body], optional: bool = False) -> Body:
+    """The request body as `model`; not a JSON object: 400; a wrong type: pydantic's
+    ValidationError, which the app's one error mapping answers in Graph's shape."""
     data = request.get_json(silent=True)
+    if data is None and optional and not request.get_data():
+        data = {}
     if not isinstance(data, dict):
         raise AdminError("BadRequest", "The request body must be a JSON object.")
-    return data
+    return model.model_validate(data)
 
 
-def reference_id(data: dict[str, Any]) -> str:
-    """`{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/{id}"}` -> id."""
-    reference = str(data.get("@odata.id", ""))
-    if not reference:
-        raise AdminError("Request_BadRequest", "Missing @odata.id.")
+def reference_id(reference: str) -> str:
+    """`https://graph.microsoft.com/v1.0/directoryObjects/{id}` -> id."""
     return reference.rstrip("/").rsplit("/", 1)[-1]
+
+
+def referenced() -> str:
+    """The id of a `{"@odata.id": …}` body."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not data.get("@odata.id"):
+        raise AdminError("Request_BadRequest", "Missing @odata.id.")
+    return reference_id(Reference.model_validate(data).odata_id)
+
+
+def register_graph_errors(app: Flask) -> None:
+    """The one place Graph's errors meet the wire ({"error": {"code", "message"}}), each logged;
+    the admin center's /api/ uses it too."""
+
+    @app.errorhandler(AdminError)
+    def admin_error(error: AdminError) -> Response:
+        log.info("Graph %s %s: %s %s", request.method, request.path, error.code, error.message)
+        return graph_error(error.code, error.message, error.status)
+
+    @app.errorhandler(ClaimError)
+    def claim_error(error: ClaimError) -> Response:
+        log.info("Graph %s %s: claim refused: %s", request.method, request.path, error)
+        return graph_error("Request_BadRequest", str(error), 400)
+
+    @app.errorhandler(ValidationError)
+    def invalid_body(error: ValidationError) -> Response:
+        message = invalid_property_message(error)
+        log.info("Graph %s %s: %s", request.method, request.path, message)
+        return graph_error("BadRequest", message, 400)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        status = error.code or 500
+        log.info("Graph %s %s: %s %s", request.method, request.path, status, error.name)
+        if status == 404:
+            return graph_error(
+                "BadRequest",
+                f"Resource not found for the segment '{request.path.rsplit('/', 1)[-1]}'.",
+                400,
+            )
+        if status == 405:
+            return graph_error("BadRequest", "The HTTP method is not supported here.", 405)
+        if status == 413:
+            return graph_error("RequestEntityTooLarge", "The request body is too large.", 413)
+        return graph_error("BadRequest", error.description or error.name, status)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        log.exception("Graph %s %s failed", request.method, request.path)
+        return graph_error("InternalServerError", f"{type(error).__name__}: {error}", 500)
 
 
 def create_graph_app(tenant: Tenant) -> Flask:
@@ -188,21 +260,7 @@ def create_graph_app(tenant: Tenant) -> Flask:
             )
         return None
 
-    @app.errorhandler(AdminError)
-    def admin_error(error: AdminError) -> Response:
-        return graph_error(error.code, error.message, error.status)
-
-    @app.errorhandler(ClaimError)
-    def claim_error(error: ClaimError) -> Response:
-        return graph_error("Request_BadRequest", str(error), 400)
-
-    @app.errorhandler(404)
-    def no_route(_: Exception) -> Response:
-        return graph_error(
-            "BadRequest",
-            f"Resource not found for the segment '{request.path.rsplit('/', 1)[-1]}'.",
-            400,
-        )
+    register_graph_errors(app)
 
     def find_app(object_id: str) -> EnterpriseApp:
         try:
@@ -211,17 +269,18 @@ def create_graph_app(tenant: Tenant) -> Flask:
             raise admin.not_found(object_id) from None
 
     # users
-    def user_properties(data: dict[str, Any]) -> dict[str, Any]:
+    def user_properties(change: UserChange) -> dict[str, Any]:
+        data = model_dict(change)
         properties = {name: data[g] for g, name in USER_PROPERTIES.items() if g in data}
-        if data.get("businessPhones"):
-            properties["business_phone"] = data["businessPhones"][0]
+        if change.businessPhones:
+            properties["business_phone"] = change.businessPhones[0]
         return properties
 
     @app.post("/v1.0/users")
     def post_user() -> tuple[Response, int]:
-        data = body()
-        password = (data.get("passwordProfile") or {}).get("password")
-        missing = [p for p in ("userPrincipalName", "displayName") if p not in data]
+        data = body(NewUser)
+        password = data.passwordProfile.password if data.passwordProfile else None
+        missing = [p for p in ("userPrincipalName", "displayName") if getattr(data, p) is None]
         if missing or not password:
             raise AdminError(
                 "Request_BadRequest",
@@ -240,9 +299,9 @@ def create_graph_app(tenant: Tenant) -> Flask:
 
     @app.patch("/v1.0/users/<id_or_upn>")
     def patch_user(id_or_upn: str) -> tuple[str, int]:
-        data = body()
+        data = body(UserChange)
         properties = user_properties(data)
-        password = (data.get("passwordProfile") or {}).get("password")
+        password = data.passwordProfile.password if data.passwordProfile else None
         if password:
             properties["password"] = password
         admin.update_user(tenant, id_or_upn, **properties)
@@ -250,7 +309,7 @@ def create_graph_app(tenant: Tenant) -> Flask:
 
     @app.put("/v1.0/users/<id_or_upn>/manager/$ref")
     def set_manager(id_or_upn: str) -> tuple[str, int]:
-        manager = admin.find_user(tenant, reference_id(body()))
+        manager = admin.find_user(tenant, referenced())
         admin.update_user(tenant, id_or_upn, manager_id=manager.id)
         return "", 204
 
@@ -286,11 +345,11 @@ def create_graph_app(tenant: Tenant) -> Flask:
     @app.post("/v1.0/roleManagement/directory/roleAssignments")
     def assign_directory_role() -> tuple[Response, int]:
         """Give a user a built-in directory role (e.g. Cloud Application Administrator)."""
-        data = body()
-        role = str(data.get("roleDefinitionId", ""))
+        data = body(RoleAssignment)
+        role = data.roleDefinitionId
         if role not in DIRECTORY_ROLES:
             raise admin.not_found(role)
-        user = admin.find_user(tenant, str(data.get("principalId", "")))
+        user = admin.find_user(tenant, data.principalId)
         with tenant.lock:
             if role not in user.directory_roles:
                 user.directory_roles.append(role)
@@ -299,25 +358,25 @@ def create_graph_app(tenant: Tenant) -> Flask:
                 "id": new_guid(),
                 "principalId": user.id,
                 "roleDefinitionId": role,
-                "directoryScopeId": data.get("directoryScopeId", "/"),
+                "directoryScopeId": data.directoryScopeId,
             }
         ), 201
 
     # groups
     @app.post("/v1.0/groups")
     def post_group() -> tuple[Response, int]:
-        data = body()
-        if not data.get("displayName"):
+        data = body(NewGroup)
+        if not data.displayName:
             raise AdminError("Request_BadRequest", "Property displayName is required.")
         group = admin.create_group(
             tenant,
-            data["displayName"],
-            description=data.get("description"),
-            mail_nickname=data.get("mailNickname"),
-            security_enabled=bool(data.get("securityEnabled", True)),
+            data.displayName,
+            description=data.description,
+            mail_nickname=data.mailNickname,
+            security_enabled=data.securityEnabled,
         )
-        for reference in data.get("members@odata.bind", []):
-            admin.add_member(tenant, group.id, reference_id({"@odata.id": reference}))
+        for reference in data.members:
+            admin.add_member(tenant, group.id, reference_id(reference))
         return jsonify(group_json(group)), 201
 
     @app.get("/v1.0/groups")
@@ -349,7 +408,7 @@ def create_graph_app(tenant: Tenant) -> Flask:
 
     @app.post("/v1.0/groups/<group_id>/members/$ref")
     def add_member(group_id: str) -> tuple[str, int]:
-        admin.add_member(tenant, group_id, reference_id(body()))
+        admin.add_member(tenant, group_id, referenced())
         return "", 204
 
     @app.delete("/v1.0/groups/<group_id>/members/<member_id>/$ref")
@@ -376,8 +435,8 @@ def create_graph_app(tenant: Tenant) -> Flask:
 
     @app.post("/v1.0/applicationTemplates/<template_id>/instantiate")
     def instantiate(template_id: str) -> tuple[Response, int]:
-        data = request.get_json(silent=True) or {}
-        created = admin.add_gallery_app(tenant, template_id, data.get("displayName"))
+        data = body(Instantiate, optional=True)
+        created = admin.add_gallery_app(tenant, template_id, data.displayName)
         return jsonify(
             {
                 "application": application_json(created),
@@ -392,23 +451,20 @@ def create_graph_app(tenant: Tenant) -> Flask:
     @app.patch("/v1.0/applications/<object_id>")
     def patch_application(object_id: str) -> tuple[str, int]:
         target = find_app(object_id)
-        data = body()
-        web = data.get("web") or {}
+        data = body(ApplicationChange)
+        web = data.web
         with tenant.lock:
             admin.set_basic_saml_configuration(
                 tenant,
                 target,
-                identifiers=data.get("identifierUris"),
-                reply_urls=web.get("redirectUris"),
-                logout_url=web.get("logoutUrl"),
+                identifiers=data.identifierUris,
+                reply_urls=web.redirectUris if web else None,
+                logout_url=web.logoutUrl if web else None,
             )
-            if "appRoles" in data:
+            if data.appRoles is not None:
                 admin.set_app_roles(
                     target,
-                    [
-                        AppRole(r.get("id") or new_guid(), r.get("displayName", ""), r.get("value"))
-                        for r in data["appRoles"]
-                    ],
+                    [AppRole(r.id or new_guid(), r.displayName, r.value) for r in data.appRoles],
                 )
         return "", 204
 
@@ -424,25 +480,26 @@ def create_graph_app(tenant: Tenant) -> Flask:
     @app.patch("/v1.0/servicePrincipals/<object_id>")
     def patch_service_principal(object_id: str) -> tuple[str, int]:
         target = find_app(object_id)
-        data = body()
+        data = body(ServicePrincipalChange)
+        given = data.model_fields_set
         with tenant.lock:
-            if "preferredSingleSignOnMode" in data:
-                target.preferred_sso_mode = data["preferredSingleSignOnMode"]
-            if "appRoleAssignmentRequired" in data:
-                target.assignment_required = bool(data["appRoleAssignmentRequired"])
-            if "tags" in data:
-                target.visible_to_users = "HideApp" not in data["tags"]
-            settings = data.get("samlSingleSignOnSettings")
+            if "preferredSingleSignOnMode" in given:
+                target.preferred_sso_mode = data.preferredSingleSignOnMode
+            if "appRoleAssignmentRequired" in given:
+                target.assignment_required = bool(data.appRoleAssignmentRequired)
+            if "tags" in given:
+                target.visible_to_users = "HideApp" not in (data.tags or [])
+            settings = data.samlSingleSignOnSettings
             admin.set_basic_saml_configuration(
                 tenant,
                 target,
-                relay_state=None if settings is None else (settings.get("relayState") or ""),
-                sign_on_url=(data["loginUrl"] or "") if "loginUrl" in data else None,
-                logout_url=(data["logoutUrl"] or "") if "logoutUrl" in data else None,
+                relay_state=None if settings is None else (settings.relayState or ""),
+                sign_on_url=(data.loginUrl or "") if "loginUrl" in given else None,
+                logout_url=(data.logoutUrl or "") if "logoutUrl" in given else None,
             )
-            if data.get("preferredTokenSigningKeyThumbprint"):
+            if data.preferredTokenSigningKeyThumbprint:
                 try:
-                    target.activate_certificate(data["preferredTokenSigningKeyThumbprint"])
+                    target.activate_certificate(data.preferredTokenSigningKeyThumbprint)
                 except KeyError as error:
                     raise AdminError("Request_BadRequest", str(error)) from None
         return "", 204
@@ -450,10 +507,8 @@ def create_graph_app(tenant: Tenant) -> Flask:
     @app.post("/v1.0/servicePrincipals/<object_id>/addTokenSigningCertificate")
     def add_token_signing_certificate(object_id: str) -> Response:
         target = find_app(object_id)
-        end = (request.get_json(silent=True) or {}).get("endDateTime")
-        certificate = admin.add_signing_certificate(
-            tenant, target, datetime.fromisoformat(end.replace("Z", "+00:00")) if end else None
-        )
+        end = body(TokenSigningCertificate, optional=True).endDateTime
+        certificate = admin.add_signing_certificate(tenant, target, end)
         return jsonify(certificate_json(certificate))
 
     @app.get("/v1.0/servicePrincipals/<object_id>/appRoleAssignedTo")
@@ -464,10 +519,8 @@ def create_graph_app(tenant: Tenant) -> Flask:
     @app.post("/v1.0/servicePrincipals/<object_id>/appRoleAssignedTo")
     def post_assignment(object_id: str) -> tuple[Response, int]:
         target = find_app(object_id)
-        data = body()
-        assignment = admin.assign(
-            tenant, target, data.get("principalId", ""), data.get("appRoleId", "")
-        )
+        data = body(AppRoleAssignment)
+        assignment = admin.assign(tenant, target, data.principalId, data.appRoleId)
         return jsonify(assignment_json(target, tenant, assignment)), 201
 
     @app.delete("/v1.0/servicePrincipals/<object_id>/appRoleAssignedTo/<assignment_id>")
@@ -478,14 +531,14 @@ def create_graph_app(tenant: Tenant) -> Flask:
     # claims mapping policies
     @app.post("/v1.0/policies/claimsMappingPolicies")
     def post_policy() -> tuple[Response, int]:
-        data = body()
-        definition = (data.get("definition") or [""])[0]
+        data = body(NewClaimsMappingPolicy)
+        definition = (data.definition or [""])[0]
         policy_from_definition(definition)  # refuse a bad definition at creation, as Graph does
         policy_id = new_guid()
         with tenant.lock:
             tenant.claims_mapping_policies[policy_id] = {
                 "id": policy_id,
-                "displayName": data.get("displayName", ""),
+                "displayName": data.displayName,
                 "definition": [definition],
                 "isOrganizationDefault": False,
             }
@@ -494,7 +547,7 @@ def create_graph_app(tenant: Tenant) -> Flask:
     @app.post("/v1.0/servicePrincipals/<object_id>/claimsMappingPolicies/$ref")
     def assign_policy(object_id: str) -> tuple[str, int]:
         target = find_app(object_id)
-        policy_id = reference_id(body())
+        policy_id = referenced()
         policy = tenant.claims_mapping_policies.get(policy_id)
         if policy is None:
             raise admin.not_found(policy_id)

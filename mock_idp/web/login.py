@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, jsonify, make_response, redirect, render_template, request
 from lxml import etree
@@ -38,6 +39,13 @@ from ..tenant import LoginSession, Tenant
 from ..xml_signing import load_key
 from . import flask_app
 
+# First-party application IDs of the portals that sign in here (Microsoft's list of first-party
+# apps: "My Apps", "Azure Portal", which the Entra admin center signs in as).
+MY_APPS_APP_ID = "2793995e-0a7d-40d7-bd35-6968ba142197"
+ADMIN_CENTER_APP_ID = "c44b4083-3bb0-49c1-b47d-974e53cbdf3c"
+# Entra answers a longer query with AADSTS90015 (assumption: 16 KB, http.sys's default
+# MaxFieldLength for a request line, which Microsoft's front ends keep).
+MAX_QUERY_BYTES = 16 * 1024
 SESSION_COOKIE = "ESTSAUTH"
 PERSISTENT_COOKIE = "ESTSAUTHPERSISTENT"
 UNKNOWN_USER_TEXT = "This username may be incorrect. Make sure you typed it correctly."
@@ -56,6 +64,32 @@ def error_page(tenant: Tenant, error: AadstsError, status: int = 400) -> Respons
         timestamp=tenant.clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
     return make_response(html, status)
+
+
+def redirect_parts(uri: str) -> tuple[str, str, int | None, str] | None:
+    """(scheme, host, port, path) of an absolute URI without user info, query or fragment;
+    None for anything else (a malformed port included)."""
+    try:
+        parts = urlsplit(uri)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.username is not None or parts.password is not None or parts.query or parts.fragment:
+        return None
+    if not parts.scheme or not parts.hostname:
+        return None
+    default = {"https": 443, "http": 80}.get(parts.scheme.lower())
+    return parts.scheme.lower(), parts.hostname, port or default, parts.path or "/"
+
+
+def registered_redirect(uri: str, registered: dict[str, str]) -> str | None:
+    """The registered redirect URI `uri` names, compared exactly in scheme, host, port and path
+    as Entra compares them (docs "Redirect URI (reply URL) restrictions"; a prefix match let
+    `https://entra.microsoft.com.evil.example/auth` take an admin's code, issue 17 F3)."""
+    wanted = redirect_parts(uri)
+    if wanted is None:
+        return None
+    return next((r for r in registered if redirect_parts(r) == wanted), None)
 
 
 def current_session(tenant: Tenant) -> LoginSession | None:
@@ -135,6 +169,8 @@ def create_login_app(tenant: Tenant) -> Flask:
         """The Login and Logout URL (§1): an AuthnRequest (Redirect or POST binding), or a
         LogoutRequest / LogoutResponse of single sign-out (Redirect binding only, §6)."""
         binding = "redirect" if request.method == "GET" else "post"
+        if len(request.query_string) > MAX_QUERY_BYTES:
+            return error_page(tenant, AadstsError.of(90015))
         relay_state = request.values.get("RelayState")
         if binding == "redirect" and "SAMLResponse" in request.args:
             return logout_response_received(request.args["SAMLResponse"], relay_state)
@@ -297,12 +333,22 @@ def create_login_app(tenant: Tenant) -> Flask:
             tenant.pending[ctx] = {"kind": "launch", "app_id": app_id, "relay_state": relay_state}
         return login_page(ctx)
 
+    # The portals' registered redirect URIs, by the portal's first-party application ID.
+    portal_redirects = {
+        f"{tenant.myapps_base}/auth": MY_APPS_APP_ID,
+        f"{tenant.admin_center_base}/auth": ADMIN_CENTER_APP_ID,
+    }
+
     @app.get(f"/{tid}/oauth2/authorize")
     def authorize() -> Response:
-        """The My Apps portal's sign-in: back with a one-time code once a session exists."""
+        """The portals' sign-in: back with a one-time code once a session exists, only to a
+        registered redirect URI (AADSTS50011 otherwise)."""
         return_to = request.args.get("redirect_uri", "")
-        if not return_to.startswith((tenant.myapps_base, tenant.admin_center_base)):
+        if not return_to:
             return error_page(tenant, AadstsError.of(900144, parameter="redirect_uri"))
+        if registered_redirect(return_to, portal_redirects) is None:
+            client = request.args.get("client_id", "")
+            return error_page(tenant, AadstsError.of(50011, reply_url=return_to, app_id=client))
         ctx = new_guid()
         with tenant.lock:
             tenant.pending[ctx] = {"kind": "return", "return_to": return_to}

@@ -24,6 +24,16 @@ from ..provisioning.mappings import (
 from ..provisioning.service import JobError, ProvisioningService
 from ..provisioning.state import Credentials, CycleSummary, ProvisioningJob
 from ..tenant import Tenant
+from .graph_bodies import (
+    Body,
+    NewJob,
+    ParseExpression,
+    ProvisionOnDemand,
+    Restart,
+    Secrets,
+    SynchronizationSchema,
+    ValidateCredentials,
+)
 
 GRAPH_V1 = "https://graph.microsoft.com/v1.0"
 
@@ -239,13 +249,14 @@ def register_provisioning_graph(app: Flask, tenant: Tenant) -> None:
         find_app(object_id)
         return service.job(job_id, object_id)
 
-    def body() -> dict[str, Any]:
+    def body(model: type[Body]) -> Body:
+        """The body as `model` (none at all: the model's defaults); Graph's 400 otherwise."""
         data = request.get_json(silent=True)
-        if data is None:
-            return {}
+        if data is None and not request.get_data():
+            data = {}
         if not isinstance(data, dict):
             raise JobError("BadRequest", "The request body must be a JSON object.", 400)
-        return data
+        return model.model_validate(data)
 
     base = "/v1.0/servicePrincipals/<object_id>/synchronization"
 
@@ -277,7 +288,7 @@ def register_provisioning_graph(app: Flask, tenant: Tenant) -> None:
 
     @routes.post(f"{base}/jobs")
     def create_job(object_id: str) -> tuple[Response, int]:
-        job = service.create_job(find_app(object_id), body().get("templateId"))
+        job = service.create_job(find_app(object_id), body(NewJob).templateId)
         with tenant.provisioning.lock:
             return jsonify(job_json(job)), 201
 
@@ -304,8 +315,8 @@ def register_provisioning_graph(app: Flask, tenant: Tenant) -> None:
 
     @routes.post(f"{base}/jobs/<job_id>/restart")
     def restart(object_id: str, job_id: str) -> tuple[str, int]:
-        criteria = body().get("criteria") or {}
-        service.restart(find_job(object_id, job_id), criteria.get("resetScope"))
+        criteria = body(Restart).criteria
+        service.restart(find_job(object_id, job_id), criteria.resetScope if criteria else None)
         return "", 204
 
     @routes.put(f"{base}/secrets")
@@ -313,7 +324,7 @@ def register_provisioning_graph(app: Flask, tenant: Tenant) -> None:
         jobs = service.jobs_of(find_app(object_id))
         if not jobs:
             raise JobError("BadRequest", "Create a synchronization job first.", 400)
-        values = {str(item["key"]): item.get("value") for item in body().get("value", [])}
+        values = {item.key: item.value or "" for item in body(Secrets).value}
         for job in jobs:
             service.save_credentials(job, values)
         return "", 204
@@ -322,9 +333,9 @@ def register_provisioning_graph(app: Flask, tenant: Tenant) -> None:
     def validate_credentials(object_id: str, job_id: str) -> Response | tuple[str, int]:
         """Test Connection: 204, or 400 with the reason (the portal shows the message)."""
         job = find_job(object_id, job_id)
-        data = body()
-        given = {c["key"]: c.get("value") for c in data.get("credentials", [])}
-        if given and not data.get("useSavedCredentials"):
+        data = body(ValidateCredentials)
+        given = {c.key: c.value for c in data.credentials}
+        if given and not data.useSavedCredentials:
             result = service.validate_credentials(
                 job,
                 Credentials(
@@ -350,8 +361,8 @@ def register_provisioning_graph(app: Flask, tenant: Tenant) -> None:
     def put_schema(object_id: str, job_id: str) -> tuple[str, int]:
         """Save mappings: every expression is parsed; an error names its position."""
         job = find_job(object_id, job_id)
-        rules = body().get("synchronizationRules") or []
-        mappings = [m for rule in rules for m in rule.get("objectMappings", [])]
+        rules = body(SynchronizationSchema).synchronizationRules
+        mappings = [m.model_dump() for rule in rules for m in rule.objectMappings]
         users = next((m for m in mappings if m.get("sourceObjectName") == "User"), None)
         groups = next((m for m in mappings if m.get("sourceObjectName") == "Group"), None)
         try:
@@ -372,9 +383,9 @@ def register_provisioning_graph(app: Flask, tenant: Tenant) -> None:
     def parse(object_id: str, job_id: str) -> Response:
         """Graph parseExpression: parse, and evaluate against `testInputObject` if given."""
         find_job(object_id, job_id)
-        data = body()
-        text = str(data.get("expression", ""))
-        kind = (data.get("targetAttributeDefinition") or {}).get("name", "")
+        data = body(ParseExpression)
+        text = data.expression
+        kind = data.targetAttributeDefinition.name if data.targetAttributeDefinition else ""
         known = GROUP_SOURCE_ATTRIBUTES if kind == "Group" else USER_SOURCE_ATTRIBUTES
         result: dict[str, Any] = {"parsingSucceeded": False, "evaluationSucceeded": False}
         try:
@@ -384,11 +395,11 @@ def register_provisioning_graph(app: Flask, tenant: Tenant) -> None:
             return jsonify(result)
         result["parsingSucceeded"] = True
         result["parsedExpression"] = {"expression": text, "attributes": expression.attributes()}
-        test_input = data.get("testInputObject")
-        if isinstance(test_input, dict):
-            attributes = {
-                p["key"]: p.get("value") for p in test_input.get("properties", [])
-            } or dict(test_input)
+        test_input = data.testInputObject
+        if test_input is not None:
+            attributes = {p.key: p.value for p in test_input.properties} or dict(
+                test_input.model_extra or {}
+            )
             value = expression.evaluate(EvaluationContext(attributes, tenant.clock.now()))
             result["evaluationSucceeded"] = True
             result["evaluationResult"] = value if isinstance(value, list) else [value]
@@ -399,14 +410,15 @@ def register_provisioning_graph(app: Flask, tenant: Tenant) -> None:
         """One user, or one group with up to 5 members; the steps come back (Graph
         stringKeyStringValuePair: result in `key`, the log in `value`)."""
         job = find_job(object_id, job_id)
-        parameters = body().get("parameters") or []
-        subjects = [s for p in parameters for s in p.get("subjects", [])]
+        parameters = body(ProvisionOnDemand).parameters
+        subjects = [s for p in parameters for s in p.subjects]
         if len(subjects) != 1:
             raise JobError("BadRequest", "Provision on demand takes exactly one subject.", 400)
         subject = subjects[0]
-        members = [m["objectId"] for m in ((subject.get("links") or {}).get("members") or [])]
+        links = subject.links.members if subject.links else None
+        members = [m.objectId for m in links or []]
         entries = service.provision_on_demand(
-            job, str(subject.get("objectId")), str(subject.get("objectTypeName", "User")), members
+            job, subject.objectId, subject.objectTypeName, members
         )
         if not entries:
             raise JobError("BadRequest", "Nothing was provisioned.", 400)
