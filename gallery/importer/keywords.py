@@ -98,6 +98,19 @@ INITIATED: Words = {
     "it": ("avviato",),
     "nl": ("geïnitieerd", "geinitieerd"),
 }
+# "does not support just-in-time provisioning" is no JIT statement.
+JIT_NEGATION: Words = {
+    "en": (
+        "not support",
+        "doesn't support",
+        "does not support",
+        "isn't supported",
+        "not supported",
+    ),
+    "sv": ("inte stöd",),
+    "fr": ("ne prend pas en charge",),
+    "de": ("nicht unterstützt", "unterstützt kein"),
+}
 JIT: Words = {
     # Also the sentence form: "an account is automatically created if necessary" when a user signs in.
     "en": (
@@ -245,21 +258,37 @@ CAPABILITIES: dict[str, dict[str, tuple[str, ...]]] = {
         "en": ("create user",),
         "sv": ("skapa användare",),
         "fr": ("créer des utilisateurs",),
+        "de": ("benutzer erstellen", "erstellen von benutzern"),
+        "es": ("crear usuarios",),
+        "ja": ("ユーザーを作成", "ユーザーの作成"),
+        "zh": ("创建用户", "建立使用者"),
     },
     "remove_users": {
         "en": ("remove user", "deactivate user", "disable user", "delete user", "deprovision user"),
         "sv": ("ta bort användare", "inaktivera användare"),
         "fr": ("supprimer des utilisateurs", "désactiver des utilisateurs"),
+        "de": ("benutzer entfernen", "entfernen von benutzern", "benutzer deaktivieren"),
+        "es": ("quitar usuarios", "eliminar usuarios"),
+        "ja": ("ユーザーを削除", "ユーザーの削除"),
+        "zh": ("删除用户", "移除使用者"),
     },
     "sync_attributes": {
         "en": ("attributes synchronized", "keep user attributes", "attributes in sync"),
         "sv": ("synkroniserade",),
         "fr": ("synchronisés",),
+        "de": ("synchronisiert",),
+        "es": ("sincroniza",),
+        "ja": ("同期",),
+        "zh": ("同步",),
     },
     "provision_groups": {
         "en": ("provision group", "group membership", "groups and group"),
         "sv": ("etablera grupper", "gruppmedlemskap"),
         "fr": ("approvisionner des groupes", "appartenances aux groupes"),
+        "de": ("gruppen und gruppenmitgliedschaften", "gruppenmitgliedschaft"),
+        "es": ("aprovisionar grupos", "pertenencia a grupos"),
+        "ja": ("グループ",),
+        "zh": ("组和组成员", "群組"),
     },
     "sso": {
         "en": ("single sign-on", "sso"),
@@ -315,6 +344,9 @@ ATTRIBUTE_HEADER: Words = {
     "fr": ("attribut",),
     "de": ("attribut",),
     "es": ("atributo",),
+    "ja": ("属性",),
+    "zh": ("属性", "屬性"),
+    "ko": ("특성",),
 }
 TYPE_HEADER: Words = {
     "en": ("type",),
@@ -322,6 +354,9 @@ TYPE_HEADER: Words = {
     "fr": ("type",),
     "de": ("typ",),
     "es": ("tipo",),
+    "ja": ("型", "種類", "type"),
+    "zh": ("类型", "類型"),
+    "ko": ("형식",),
 }
 FILTER_HEADER: Words = {
     "en": ("filter",),
@@ -350,6 +385,9 @@ LIMITATION_HEADINGS: Words = {
     "fr": ("limitation", "restriction"),
     "de": ("einschränkung",),
     "es": ("limitacion", "limitación"),
+    "ja": ("制限",),
+    "zh": ("限制",),
+    "ko": ("제한",),
 }
 CHECK_MARKS = ("&check;", "✓", "✔", "yes", "ja", "oui", "sí", "x")
 

@@ -467,6 +467,9 @@ def extract_sso(document: Document, warnings: list[Warning], app: str = "") -> S
     start = _basic_saml_start(document) or 0
     _certificate(document, sso, start)
     jit = _line_with(document, kw.JIT)
+    if jit is not None and kw.mentions(jit.text, kw.JIT_NEGATION, document.language):
+        warnings.append(Warning(jit.number, "just-in-time provisioning named as not supported"))
+        jit = None
     if jit is not None:
         sso.jit = Sourced(True, jit.number)
     _app_side_fields(document, sso, start, app)
