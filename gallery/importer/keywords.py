@@ -6,7 +6,7 @@ UI labels in English inside translations (tutorial 001 keeps `**Tenant URL**`), 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 Words = Mapping[str, tuple[str, ...]]
 
@@ -404,7 +404,3 @@ def mentions(text: str, table: Words, language: str) -> bool:
     # Emphasis may split a phrase in translations ("Grundläggande **SAML-konfiguration för**").
     lowered = text.replace("**", "").lower()
     return any(word in lowered for word in words(table, language))
-
-
-def all_words(tables: Iterable[Words], language: str) -> tuple[str, ...]:
-    return tuple(word for table in tables for word in words(table, language))

@@ -17,7 +17,7 @@ class Sourced:
 
 
 @dataclass(frozen=True)
-class Warning:
+class SourceWarning:
     """Doubtful source content, reported and never silently corrected (issue 18, Deliver 1)."""
 
     line: int
@@ -69,7 +69,7 @@ class TutorialImport:
     exclude_reason: Sourced | None = None
     sso: SsoImport | None = None
     provisioning: ProvisioningImport | None = None
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[SourceWarning] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         """Issue 18 Deliver 5's schema exactly, plus `provenance` and `warnings` (extra keys are allowed)."""

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from gallery.importer import keywords as kw
 from gallery.importer.document import Document, Table, code_spans, plain
 from gallery.importer.entra_scim_defaults import default_source
-from gallery.importer.model import ProvisioningImport, Sourced, Warning
+from gallery.importer.model import ProvisioningImport, Sourced, SourceWarning
 from gallery.importer.patterns import bare_urls
 from gallery.importer.scim_names import scim_name
 
@@ -49,7 +49,9 @@ def _capabilities(document: Document, prov: ProvisioningImport) -> None:
             break
 
 
-def _tenant_url(document: Document, prov: ProvisioningImport, warnings: list[Warning]) -> None:
+def _tenant_url(
+    document: Document, prov: ProvisioningImport, warnings: list[SourceWarning]
+) -> None:
     language = document.language
     for line in document.lines:
         if line.text.lstrip().startswith(">") and "tenant" not in line.text.lower():
@@ -62,7 +64,9 @@ def _tenant_url(document: Document, prov: ProvisioningImport, warnings: list[War
         if escaped:
             # `https:\//host` is a Markdown escape: the page shows `https://host`.
             warnings.append(
-                Warning(line.number, f"Tenant URL written with a Markdown escape: {escaped[0]!r}")
+                SourceWarning(
+                    line.number, f"Tenant URL written with a Markdown escape: {escaped[0]!r}"
+                )
             )
             urls = [url.replace("\\", "") for url in urls]
         urls = [
@@ -85,7 +89,7 @@ def _first(document: Document, test: Callable[[str], bool]) -> int | None:
     return next((line.number for line in document.lines if test(line.text)), None)
 
 
-def _auth(document: Document, prov: ProvisioningImport, warnings: list[Warning]) -> None:
+def _auth(document: Document, prov: ProvisioningImport, warnings: list[SourceWarning]) -> None:
     """The Admin Credentials form the tutorial fills in. The admin center's screenshots are named
     after the form shown (English in every copy); an Authorize step is OAuth even where the text also
     repeats the template's "Tenant URL and Secret Token" sentence (Slack), reported as a warning."""
@@ -113,7 +117,7 @@ def _auth(document: Document, prov: ProvisioningImport, warnings: list[Warning])
         prov.auth = Sourced("oauth", oauth)
         if token_image or token_words:
             warnings.append(
-                Warning(
+                SourceWarning(
                     oauth,
                     "the text describes both an OAuth authorization and a Secret Token; read as OAuth",
                 )
@@ -137,7 +141,9 @@ def _mark(cell: str) -> bool:
     return plain(cell).strip().lower() in kw.CHECK_MARKS
 
 
-def _attributes(document: Document, prov: ProvisioningImport, warnings: list[Warning]) -> None:
+def _attributes(
+    document: Document, prov: ProvisioningImport, warnings: list[SourceWarning]
+) -> None:
     language = document.language
     tables = [table for table in document.tables if _is_attribute_table(table, language)]
     for index, table in enumerate(tables):
@@ -169,7 +175,9 @@ def _attributes(document: Document, prov: ProvisioningImport, warnings: list[War
         target = prov.group_attributes if is_group else prov.user_attributes
         for number in table.joined_rows:
             warnings.append(
-                Warning(number, "table row broken over two lines in the source (read as one row)")
+                SourceWarning(
+                    number, "table row broken over two lines in the source (read as one row)"
+                )
             )
         for number, cells in table.rows:
             name = cells[0].replace("`", "").strip()
@@ -186,7 +194,9 @@ def _attributes(document: Document, prov: ProvisioningImport, warnings: list[War
             if read_as != name:
                 attribute["scim_name"] = read_as
                 warnings.append(
-                    Warning(number, f"attribute {name!r} read as {read_as!r} (kept as written)")
+                    SourceWarning(
+                        number, f"attribute {name!r} read as {read_as!r} (kept as written)"
+                    )
                 )
             if read_as.startswith("urn:") and not read_as.lower().startswith(
                 "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user"
@@ -195,7 +205,7 @@ def _attributes(document: Document, prov: ProvisioningImport, warnings: list[War
             target.append(Sourced(attribute, number))
             if not SCIM_PATH.match(read_as):
                 warnings.append(
-                    Warning(
+                    SourceWarning(
                         number, f"attribute {name!r} is not a SCIM attribute path (kept as written)"
                     )
                 )
@@ -221,11 +231,11 @@ def _limitations(document: Document, prov: ProvisioningImport) -> None:
                     prov.limitations.append(Sourced(item, line.number))
 
 
-def extract_provisioning(document: Document, warnings: list[Warning]) -> ProvisioningImport:
+def extract_provisioning(document: Document, warnings: list[SourceWarning]) -> ProvisioningImport:
     prov = ProvisioningImport()
     _capabilities(document, prov)
     if not prov.capabilities:
-        warnings.append(Warning(0, "no capabilities checklist and no provisioning statement"))
+        warnings.append(SourceWarning(0, "no capabilities checklist and no provisioning statement"))
     _tenant_url(document, prov, warnings)
     _auth(document, prov, warnings)
     _attributes(document, prov, warnings)

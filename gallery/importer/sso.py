@@ -6,7 +6,7 @@ import re
 
 from gallery.importer import keywords as kw
 from gallery.importer.document import Document, Line, bold_terms, code_spans, plain, split_row
-from gallery.importer.model import Sourced, SsoImport, Warning
+from gallery.importer.model import Sourced, SourceWarning, SsoImport
 from gallery.importer.patterns import PLACEHOLDER, bare_urls, looks_like_value
 
 # The admin center's own image names and labels for the certificate choices (SAML Signing Certificate
@@ -129,7 +129,7 @@ def _region_end(document: Document, start: int) -> int | None:
     return None
 
 
-def _modes(document: Document, sso: SsoImport, warnings: list[Warning]) -> None:
+def _modes(document: Document, sso: SsoImport, warnings: list[SourceWarning]) -> None:
     language = document.language
     initiated = kw.words(kw.INITIATED, language)
     start = _basic_saml_start(document)
@@ -160,11 +160,13 @@ def _modes(document: Document, sso: SsoImport, warnings: list[Warning]) -> None:
         inferred = ["sp", "idp"]
     sso.modes = [Sourced(mode, number) for mode in inferred]
     warnings.append(
-        Warning(number, f"no 'supports SP/IDP initiated SSO' statement; modes {inferred} inferred")
+        SourceWarning(
+            number, f"no 'supports SP/IDP initiated SSO' statement; modes {inferred} inferred"
+        )
     )
 
 
-def _urls(document: Document, sso: SsoImport, warnings: list[Warning]) -> None:
+def _urls(document: Document, sso: SsoImport, warnings: list[SourceWarning]) -> None:
     language = document.language
     start = _basic_saml_start(document)
     if start is None:
@@ -223,7 +225,7 @@ def _urls(document: Document, sso: SsoImport, warnings: list[Warning]) -> None:
                     sso.urls[name].append(Sourced(value, line.number, mode))
                 if " " in PLACEHOLDER.sub("", value):
                     warnings.append(
-                        Warning(
+                        SourceWarning(
                             line.number,
                             f"{name} value {value!r} contains a space (kept as written)",
                         )
@@ -246,7 +248,7 @@ def _urls(document: Document, sso: SsoImport, warnings: list[Warning]) -> None:
                 sso.values_not_in_text.append(Sourced(name, prefilled.number))
 
 
-def _claims(document: Document, sso: SsoImport, warnings: list[Warning]) -> None:
+def _claims(document: Document, sso: SsoImport, warnings: list[SourceWarning]) -> None:
     language = document.language
     names = kw.words(kw.CLAIM_NAME, language)
     sources = kw.words(kw.CLAIM_SOURCE, language)
@@ -274,7 +276,7 @@ def _claims(document: Document, sso: SsoImport, warnings: list[Warning]) -> None
                 w in lowered_source for w in LAST_NAME
             ):
                 warnings.append(
-                    Warning(
+                    SourceWarning(
                         number, f"claim {name!r} takes {source!r}: first and last name swapped?"
                     )
                 )
@@ -282,7 +284,7 @@ def _claims(document: Document, sso: SsoImport, warnings: list[Warning]) -> None
                 w in lowered_source for w in FIRST_NAME
             ):
                 warnings.append(
-                    Warning(
+                    SourceWarning(
                         number, f"claim {name!r} takes {source!r}: first and last name swapped?"
                     )
                 )
@@ -312,7 +314,7 @@ def _certificate(document: Document, sso: SsoImport, start: int) -> None:
 
 
 def _certificate_mismatch(
-    document: Document, sso: SsoImport, start: int, warnings: list[Warning]
+    document: Document, sso: SsoImport, start: int, warnings: list[SourceWarning]
 ) -> None:
     """The app side asking for another certificate form than the one the tutorial downloads."""
     region = _app_side_region(document, start)
@@ -323,7 +325,7 @@ def _certificate_mismatch(
         for marker, value in CERTIFICATE_MARKERS:
             if marker in lowered and value != sso.certificate.value:
                 warnings.append(
-                    Warning(
+                    SourceWarning(
                         line.number,
                         f"the app side names {value} but the tutorial downloads {sso.certificate.value} "
                         f"(line {sso.certificate.line})",
@@ -455,7 +457,7 @@ def _line_with(document: Document, table: kw.Words, notes_only: bool = False) ->
     return None
 
 
-def extract_sso(document: Document, warnings: list[Warning], app: str = "") -> SsoImport:
+def extract_sso(document: Document, warnings: list[SourceWarning], app: str = "") -> SsoImport:
     sso = SsoImport()
     _urls(document, sso, warnings)
     _modes(document, sso, warnings)
@@ -468,12 +470,14 @@ def extract_sso(document: Document, warnings: list[Warning], app: str = "") -> S
     _certificate(document, sso, start)
     jit = _line_with(document, kw.JIT)
     if jit is not None and kw.mentions(jit.text, kw.JIT_NEGATION, document.language):
-        warnings.append(Warning(jit.number, "just-in-time provisioning named as not supported"))
+        warnings.append(
+            SourceWarning(jit.number, "just-in-time provisioning named as not supported")
+        )
         jit = None
     if jit is not None:
         sso.jit = Sourced(True, jit.number)
     _app_side_fields(document, sso, start, app)
     _certificate_mismatch(document, sso, start, warnings)
     if start == 0:
-        warnings.append(Warning(0, "no Basic SAML Configuration step found"))
+        warnings.append(SourceWarning(0, "no Basic SAML Configuration step found"))
     return sso

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from gallery.importer import keywords as kw
 from gallery.importer.document import Document, plain, read
-from gallery.importer.model import Sourced, TutorialImport, Warning
+from gallery.importer.model import Sourced, SourceWarning, TutorialImport
 from gallery.importer.provisioning import extract_provisioning
 from gallery.importer.sso import extract_sso
 
@@ -55,7 +55,7 @@ BOLD_TERM = re.compile(r"\*\*(.+?)\*\*")
 DOUBLED_WORD = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
 
 
-def _app_name(document: Document, warnings: list[Warning]) -> Sourced:
+def _app_name(document: Document, warnings: list[SourceWarning]) -> Sourced:
     heading = next((h for h in document.headings if h.level == 1), None)
     candidates = []
     if heading is not None:
@@ -65,7 +65,7 @@ def _app_name(document: Document, warnings: list[Warning]) -> Sourced:
     for text, number in candidates:
         if DOUBLED_WORD.search(text):
             # "Configure Configure Foodee for for automatic user provisioning": read once, reported.
-            warnings.append(Warning(number, f"title repeats a word: {plain(text)!r}"))
+            warnings.append(SourceWarning(number, f"title repeats a word: {plain(text)!r}"))
             text = DOUBLED_WORD.sub(r"\1", text)
         for pattern in TITLE_PATTERNS:
             match = re.search(pattern, plain(text), re.IGNORECASE)
@@ -147,7 +147,7 @@ def _not_scim(document: Document, result: TutorialImport) -> Sourced | None:
 
 
 def import_document(document: Document, name: str | None = None) -> TutorialImport:
-    warnings: list[Warning] = []
+    warnings: list[SourceWarning] = []
     provisioning = _is_provisioning(document)
     app = _app_name(document, warnings)
     result = TutorialImport(
