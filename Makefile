@@ -32,9 +32,11 @@ bench: setup
 	@command -v wrk >/dev/null 2>&1 || { sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; $$sudo apt-get install -y -q wrk; }
 	$(BIN)/python -m bench.run $(if $(ONLY),--only $(ONLY))
 
-# Imports every tutorial of ../shared/gallery-corpus and prints per-field accuracy (issue 18).
+# Imports every tutorial of ../shared/gallery-corpus and prints per-field accuracy, then runs each
+# one's generated scenarios against its generic vendor and prints pass rates (issue 18).
 corpus: setup
-	$(BIN)/python -m gallery.importer.corpus
+	@accuracy=0; $(BIN)/python -m gallery.importer.corpus || accuracy=$$?; \
+	$(BIN)/python -m harness.gallery_scenarios.pass_rates && exit $$accuracy
 
 clean:
 	rm -rf reports .pytest_cache .mypy_cache .ruff_cache

@@ -8,6 +8,7 @@ the rules below and listed in `GalleryApp.imported["assumptions"]`, so a report 
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,8 @@ CONSOLE_SETTINGS = {
     "certificate": "certificate",
     "metadata_url": "metadata_url",
 }
+# Claim sources that are no user attribute: the role claim and the groups claim.
+NOT_ATTRIBUTE_SOURCES = {"user.assignedroles", "user.groups", "user.roles"}
 ACTIVE_EXPRESSION = 'Switch([IsSoftDeleted], , "False", "True", "True", "False")'
 CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 
@@ -288,11 +291,20 @@ def profile_data(summary: dict[str, Any], key: str | None = None) -> dict[str, A
         sso = {"modes": ["idp"], "reply_url": [], "identifier": []}
     regions = _regions(sso, values, domain, assumptions)
     console_host = f"console.{urlsplit(regions[0]['reply_url']).hostname}"
-    claims = [
-        {"name": c["name"], "source": c["source"]}
-        | ({"namespace": c["namespace"]} if c.get("namespace") else {})
-        for c in sso.get("claims", [])
-    ]
+    claims = []
+    for claim in sso.get("claims", []):
+        if claim["source"].strip().lower() in NOT_ATTRIBUTE_SOURCES:
+            # The role claim comes from app roles and groups from the group claim setting, not
+            # from an attribute row (the simulated tenant models neither as a claim source).
+            notes.append(
+                f"claim {claim['name']} ({claim['source']}) not pre-populated nor required: "
+                "Entra sends it from app roles / the group claim, which the harness does not set up"
+            )
+            continue
+        claims.append(
+            {"name": claim["name"], "source": claim["source"]}
+            | ({"namespace": claim["namespace"]} if claim.get("namespace") else {})
+        )
     data: dict[str, Any] = {
         "key": key,
         "name": app,
@@ -366,3 +378,13 @@ def imported_gallery(paths: list[Path]) -> dict[str, GalleryApp]:
         apps[key] = gallery_app_from_summary({**summary, "app": name}, key)
         names.add(name.casefold())
     return apps
+
+
+# Tutorial files or folders (os.pathsep between them) whose apps every stack of this process
+# serves: how `entra-harness demo --tutorial` and the corpus run hand them to the pytest plugin.
+TUTORIALS_VARIABLE = "ENTRA_HARNESS_TUTORIALS"
+
+
+def tutorials_from_environment() -> list[Path]:
+    value = os.environ.get(TUTORIALS_VARIABLE, "")
+    return [Path(part) for part in value.split(os.pathsep) if part]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import faulthandler
 import json
+import os
 import signal
 import sys
 import threading
@@ -161,7 +162,16 @@ def command_demo(args: argparse.Namespace) -> int:
 
     # The packaged scenarios and steps, so that demo runs the same after a plain `pip install`
     # as in the checkout (issue 20, Deliver 4).
-    scenarios = importlib.util.find_spec("steps.tutorial_scenarios")
+    module = "steps.tutorial_scenarios"
+    if args.tutorial:
+        # Issue 18: the scenarios generated for imported tutorials; the stack serves their apps.
+        from gallery.generic import TUTORIALS_VARIABLE
+
+        os.environ[TUTORIALS_VARIABLE] = os.pathsep.join(
+            str(Path(t).resolve()) for t in args.tutorial
+        )
+        module = "steps.imported_scenarios"
+    scenarios = importlib.util.find_spec(module)
     if scenarios is None or scenarios.origin is None:
         raise CommandError(
             "the step library is not installed with this entra-harness",
@@ -245,7 +255,6 @@ def command_bench(args: argparse.Namespace) -> int:
     sys.path.insert(0, str(checkout))  # bench/ is not a packaged module
     from bench.run import main as bench_main
     from bench.run import parse_sections
-
     from harness.cli import progress
 
     argv = [*args.sections, *(["--only", args.only] if args.only else [])]
@@ -299,6 +308,12 @@ def main(argv: list[str] | None = None) -> int:
 
     demo = commands.add_parser("demo", help="run the tutorial scenarios and write the demo report")
     demo.add_argument("--report", default="reports/demo.html")
+    demo.add_argument(
+        "--tutorial",
+        action="append",
+        default=[],
+        help="a published gallery tutorial (or a folder of them): run its generated scenarios",
+    )
     demo.add_argument("pytest_args", nargs="*")
     demo.set_defaults(run=command_demo)
 

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from gallery import load_gallery
-from gallery.generic import imported_gallery
+from gallery.generic import imported_gallery, tutorials_from_environment
 from harness.serving.hostmap import HostMap, http_client
 from harness.serving.persisting import SaveAfterEachRequest, TenantState
 from harness.serving.servers import HostDispatcher, ServedApp, ServicesByHost
@@ -243,11 +243,3 @@ class Stack:
 DEMO_PASSWORD = "Harness-Demo-Passw0rd!"
 # The imported tutorials' vendors share one server under this service name.
 IMPORTED_SERVICE = "gallery"
-# Tutorial files or folders (os.pathsep between them) whose apps every stack of this process
-# serves: how `entra-harness demo --tutorial` and the corpus run hand them to the pytest plugin.
-TUTORIALS_VARIABLE = "ENTRA_HARNESS_TUTORIALS"
-
-
-def tutorials_from_environment() -> list[Path]:
-    value = os.environ.get(TUTORIALS_VARIABLE, "")
-    return [Path(part) for part in value.split(os.pathsep) if part]

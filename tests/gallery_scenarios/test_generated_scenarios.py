@@ -1,15 +1,6 @@
-"""The generated scenarios of the tutorials named by ENTRA_HARNESS_TUTORIALS (issue 18, Deliver 4).
+"""The generated scenarios of the tutorials named by ENTRA_HARNESS_TUTORIALS (issue 18, Deliver 4);
+unset, nothing is collected. test_corpus_scenarios.py and `make corpus` set it to the corpus, and
+the session stack serves the same tutorials' apps. Shard it across machines with pytest-split
+(docs/gallery-import.md)."""
 
-Unset, nothing is collected; `entra-harness demo --tutorial FILE.md`, `make corpus` and
-test_corpus_scenarios.py set it, and the session stack serves the same tutorials' apps.
-"""
-
-from pytest_bdd import scenarios
-
-from harness.gallery_scenarios.features import generate
-from harness.serving.stack import tutorials_from_environment
-
-_tutorials = tutorials_from_environment()
-_features = generate(_tutorials) if _tutorials else None
-if _features is not None:
-    scenarios(str(_features))
+from steps.imported_scenarios import *  # noqa: F403  (the bound scenarios are this module's tests)
