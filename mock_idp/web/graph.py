@@ -508,6 +508,8 @@ def create_graph_app(tenant: Tenant) -> Flask:
     def add_token_signing_certificate(object_id: str) -> Response:
         target = find_app(object_id)
         end = body(TokenSigningCertificate, optional=True).endDateTime
+        if end is not None and end <= tenant.clock.now():
+            raise AdminError("BadRequest", "endDateTime must be later than the current time.")
         certificate = admin.add_signing_certificate(tenant, target, end)
         return jsonify(certificate_json(certificate))
 

@@ -3,10 +3,10 @@ wrong type is Graph's 400 (mapped in graph.py), never a 500 (issue 17)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 # Graph ignores properties it does not know on the resources scripts post here (users, groups,
 # applications carry many the tenant does not model); the known ones must have their types.
@@ -113,6 +113,19 @@ class ServicePrincipalChange(GraphBody, title="servicePrincipal"):
 class TokenSigningCertificate(GraphBody, title="selfSignedCertificate"):
     displayName: str | None = None
     endDateTime: datetime | None = None
+
+    @field_validator("endDateTime", mode="before")
+    @classmethod
+    def date_time_offset(cls, value: object) -> object:
+        """Edm.DateTimeOffset is an ISO 8601 string (a number is not one)."""
+        if value is not None and not isinstance(value, str):
+            raise ValueError("must be an ISO 8601 date and time")
+        return value
+
+    @field_validator("endDateTime")
+    @classmethod
+    def in_utc(cls, value: datetime | None) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value and value.tzinfo is None else value
 
 
 class AppRoleAssignment(GraphBody, title="appRoleAssignment"):
