@@ -166,12 +166,52 @@ def _modes(document: Document, sso: SsoImport, warnings: list[SourceWarning]) ->
     )
 
 
+def _cell_values(cell: str) -> list[str]:
+    spans = code_spans(cell)
+    return [span for span in spans if looks_like_value(span)] if spans else bare_urls(cell)
+
+
+def _add_value(
+    sso: SsoImport,
+    name: str,
+    value: str,
+    number: int,
+    mode: str | None,
+    warnings: list[SourceWarning],
+) -> None:
+    existing = [v.value for v in sso.urls.setdefault(name, [])]
+    if value not in existing:
+        sso.urls[name].append(Sourced(value, number, mode))
+    if " " in PLACEHOLDER.sub("", value):
+        warnings.append(
+            SourceWarning(number, f"{name} value {value!r} contains a space (kept as written)")
+        )
+
+
+def _column_fields(document: Document, start: int, end: int | None) -> dict[int, dict[int, str]]:
+    """Rows of Basic SAML tables whose header names two or more fields, with each column's field."""
+    rows: dict[int, dict[int, str]] = {}
+    for table in document.tables:
+        if table.number < start or (end is not None and table.number >= end):
+            continue
+        columns = {
+            index: name
+            for index, cell in enumerate(table.header)
+            if (name := field_of_label(plain(cell), document.language))
+        }
+        if len(set(columns.values())) >= 2:
+            for number, _ in table.rows:
+                rows[number] = columns
+    return rows
+
+
 def _urls(document: Document, sso: SsoImport, warnings: list[SourceWarning]) -> None:
     language = document.language
     start = _basic_saml_start(document)
     if start is None:
         return
     end = _region_end(document, start)
+    column_fields = _column_fields(document, start, end)
     labelled: dict[str, int] = {}
     current: list[str] = []
     mode: str | None = None
@@ -204,15 +244,25 @@ def _urls(document: Document, sso: SsoImport, warnings: list[SourceWarning]) -> 
             # both **Identifier (Entity ID)** and **Reply URL** with … `https://…`. Select **Save**").
             last = f"**{label_terms[-1]}**"
             tail = line.text[line.text.rfind(last) + len(last) :]
+        columns = column_fields.get(line.number)
+        if columns:
+            # A table whose header names the fields ("| Region | Identifier | Reply URL |"): each
+            # column's values go to its own field, whatever the sentence before named.
+            for index, cell in enumerate(split_row(line.text)):
+                name = columns.get(index)
+                if name is None:
+                    continue
+                labelled.setdefault(name, line.number)
+                for value in _cell_values(cell):
+                    _add_value(sso, name, value, line.number, mode, warnings)
+            continue
         if not current:
             continue
         stripped = tail.strip()
         values: list[str] = []
         if stripped.startswith("|"):
             for cell in stripped.strip("|").split("|"):
-                values += [span for span in code_spans(cell) if looks_like_value(span)]
-                if not code_spans(cell):
-                    values += bare_urls(cell)
+                values += _cell_values(cell)
         else:
             values = [span for span in code_spans(tail) if looks_like_value(span)]
             # A URL written in bold instead of a code span ("type **https://…**").
@@ -220,16 +270,7 @@ def _urls(document: Document, sso: SsoImport, warnings: list[SourceWarning]) -> 
             values += bare_urls(tail.replace("**", " "))
         for value in values:
             for name in current:
-                existing = [v.value for v in sso.urls.setdefault(name, [])]
-                if value not in existing:
-                    sso.urls[name].append(Sourced(value, line.number, mode))
-                if " " in PLACEHOLDER.sub("", value):
-                    warnings.append(
-                        SourceWarning(
-                            line.number,
-                            f"{name} value {value!r} contains a space (kept as written)",
-                        )
-                    )
+                _add_value(sso, name, value, line.number, mode, warnings)
     for name, number in labelled.items():
         if not sso.urls.get(name):
             sso.values_not_in_text.append(Sourced(name, number))

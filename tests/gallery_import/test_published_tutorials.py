@@ -523,3 +523,25 @@ def test_title_shapes_and_inbound_hr_provisioning() -> None:
         read("Microsoft Entra ID SSO integration with Cisco Webex Meetings", "x-tutorial.md")[0]
         == "Cisco Webex Meetings"
     )
+
+
+def test_a_table_whose_columns_are_fields() -> None:
+    """Regional values as one table: each column goes to its own field, in row order."""
+    result = summary(
+        "contoso-regions-tutorial.md",
+        "Microsoft Entra SSO integration with Contoso Regions",
+        """\
+        * Contoso Regions supports **IDP** initiated SSO.
+
+        1. On the **Basic SAML Configuration** section, enter the values for your region:
+
+            | Region | Identifier | Reply URL |
+            |---|---|---|
+            | US | `https://us.contoso.example` | `https://us.contoso.example/acs` |
+            | EU | `https://eu.contoso.example` | `https://eu.contoso.example/acs` |
+        """,
+    )
+    sso = summary_sso(result)
+    assert sso["identifier"] == ["https://us.contoso.example", "https://eu.contoso.example"]
+    assert sso["reply_url"] == ["https://us.contoso.example/acs", "https://eu.contoso.example/acs"]
+    assert sso["values_not_in_text"] == []
