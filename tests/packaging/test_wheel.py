@@ -51,8 +51,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert created.returncode == 0, created.stderr
     python = venv / "bin" / "python"
     venv_site = Path(
-        run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))", cwd=work)
-        .stdout.strip()
+        run(
+            python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))", cwd=work
+        ).stdout.strip()
     )
     (venv_site / "checkout_dependencies.pth").write_text(site.getsitepackages()[0] + "\n")
     wheel = next((work / "dist").glob("entra_harness-*.whl"))
