@@ -12,6 +12,7 @@ from gallery.importer.model import ProvisioningImport, Sourced, SourceWarning
 from gallery.importer.patterns import bare_urls
 from gallery.importer.scim_names import scim_name
 
+BULLET = re.compile(r"^(\s*)([*\-]\s+|\d+\.\s+)")
 CHECKLIST = re.compile(r"^\s*>\s*\[!div\s+class=\"?checklist\"?\]", re.IGNORECASE)
 # A SCIM attribute path as Entra's mapping writes it (RFC 7644 §3.10 attribute paths, with filters).
 SCIM_PATH = re.compile(r"^(urn:[\w.:\-]+:)?[A-Za-z][\w]*(\[[^\]]+\])?(\.[A-Za-z][\w]*)?$")
@@ -223,12 +224,21 @@ def _limitations(document: Document, prov: ProvisioningImport) -> None:
         words = kw.words(kw.LIMITATION_HEADINGS, language)
         if not (any(w in heading.text.lower() for w in words) or "limitation" in heading.anchor):
             continue
+        # Top-level bullets only: Slack's nested bullets detail one limitation, they are not others.
+        indent: int | None = None
         for line in document.lines_between(heading.number + 1, document.section_end(heading)):
-            text = line.text.strip()
-            if re.match(r"^[*\-]\s+|^\d+\.\s+", text):
-                item = plain(re.sub(r"^[*\-]\s+|^\d+\.\s+", "", text))
-                if item:
-                    prov.limitations.append(Sourced(item, line.number))
+            match = BULLET.match(line.text.expandtabs(4))
+            if not match:
+                continue
+            width = len(match.group(1))
+            indent = width if indent is None else indent
+            if width > indent:
+                continue
+            item = plain(
+                line.text[match.end() - len(match.group(1)) :].strip()[len(match.group(2)) :]
+            )
+            if item:
+                prov.limitations.append(Sourced(item, line.number))
 
 
 def extract_provisioning(document: Document, warnings: list[SourceWarning]) -> ProvisioningImport:

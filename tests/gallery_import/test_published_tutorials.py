@@ -545,3 +545,24 @@ def test_a_table_whose_columns_are_fields() -> None:
     assert sso["identifier"] == ["https://us.contoso.example", "https://eu.contoso.example"]
     assert sso["reply_url"] == ["https://us.contoso.example/acs", "https://eu.contoso.example/acs"]
     assert sso["values_not_in_text"] == []
+
+
+def test_limitations_are_the_top_level_bullets() -> None:
+    """slack-provisioning-tutorial.md (2020): nested bullets detail one limitation."""
+    result = summary(
+        "slack-provisioning-tutorial.md",
+        "Configure Slack for automatic user provisioning",
+        """\
+        ## Connector limitations
+
+        * When configuring Slack's **displayName** attribute, be aware of the following behaviors:
+
+          * Values are not entirely unique (e.g. 2 users can have the same display name)
+
+        * Slack's **userName** attribute has to be under 21 characters and have a unique value.
+        """,
+    )
+    assert result["provisioning"]["limitations"] == [
+        "When configuring Slack's displayName attribute, be aware of the following behaviors:",
+        "Slack's userName attribute has to be under 21 characters and have a unique value.",
+    ]
