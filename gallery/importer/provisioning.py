@@ -234,9 +234,7 @@ def _limitations(document: Document, prov: ProvisioningImport) -> None:
             indent = width if indent is None else indent
             if width > indent:
                 continue
-            item = plain(
-                line.text[match.end() - len(match.group(1)) :].strip()[len(match.group(2)) :]
-            )
+            item = plain(BULLET.sub("", line.text.expandtabs(4), count=1))
             if item:
                 prov.limitations.append(Sourced(item, line.number))
 
