@@ -88,6 +88,8 @@ def command_up(args: argparse.Namespace) -> int:
         # own background scheduler (one thread, the one /_mock/provisioning/scheduler controls).
         _provisioning_scheduler(stack, running=True, poll_seconds=args.provisioning_poll_seconds)
     info = stack.describe()
+    # `up` is for one person on this machine: controls on, and the landing page says so.
+    info["controls"] = {"enabled": True, "bind": args.bind, "path": "/_mock/"}
     credentials = info["credentials"]
     credentials["administrator"] = {
         "userPrincipalName": administrator.upn,
@@ -137,14 +139,16 @@ def command_serve(args: argparse.Namespace) -> int:
     check_ports_free(args.bind, [args.port], "--port")
     stack = Stack(
         ca_directory=Path(args.ca_dir),
-        enable_control=not args.no_control,
+        enable_control=args.control,
         state_directory=Path(args.state) if args.state and args.service == "tenant" else None,
     )
     if args.snapshot and args.service == "tenant":
         load_snapshot_into(stack.tenant, Path(args.snapshot))
     stack.start(ports={args.service: args.port}, only=[args.service], bind=args.bind)
+    controls = "on" if args.control else "off"
     print(
-        f"{args.service} serving {sorted(stack.host_map.ports)} on {args.bind}:{args.port}",
+        f"{args.service} serving {sorted(stack.host_map.ports)} on {args.bind}:{args.port}"
+        f" (/_mock controls {controls})",
         flush=True,
     )
     _wait_for_interrupt()
@@ -299,9 +303,14 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="serve one mock (for containers)")
     serve.add_argument("service", choices=SERVICES)
     serve.add_argument("--port", type=int, default=443)
-    serve.add_argument("--bind", default="0.0.0.0")
+    # Safe defaults (issue 17): this machine only, and the /_mock controls (reset, clock, one-shot
+    # Responses) off unless asked for, as DESIGN.md's control layer says; a container passes
+    # --bind 0.0.0.0 (and --control) explicitly, as docker-compose.yml does.
+    serve.add_argument("--bind", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     serve.add_argument("--ca-dir", default="/var/lib/entra-harness/ca")
-    serve.add_argument("--no-control", action="store_true", help="disable the /_mock controls")
+    serve.add_argument(
+        "--control", action="store_true", help="enable the /_mock test controls (off by default)"
+    )
     add_state_options(serve)
     serve.set_defaults(run=command_serve)
     add_snapshot_command(commands)

@@ -45,6 +45,12 @@ and certificate pin, then go to one of these addresses:</p>
 <tr><td>{{ vendor }} console API bearer token</td><td><code>{{ token }}</code></td></tr>{% endfor %}
 </table>
 <p>The same as one JSON line: <code>entra-harness up --print-urls json</code>.</p>
+{% if info.controls %}<h2>Test controls</h2>
+<p id="controls">The test controls are <strong>{{ "on" if info.controls.enabled else "off" }}</strong>
+at <code>{{ info.controls.path }}</code> on every host (reset, clock, request logs, one-shot
+Responses), and every server listens on <code>{{ info.controls.bind }}</code> only: anyone who
+reaches these ports can reset the tenant and move its clock. <code>entra-harness serve</code>
+keeps them off unless given <code>--control</code>.</p>{% endif %}
 </body></html>"""
 
 
