@@ -6,6 +6,8 @@ from __future__ import annotations
 import xmlsec
 from lxml import etree
 
+from .entra_xml import tostring
+
 SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
 
 
@@ -17,7 +19,7 @@ def encrypt_assertion(response: etree._Element, certificate_pem: str) -> None:
         return
     # The plaintext is the Assertion serialized on its own, with its namespace declaration, so it
     # decrypts into whatever context the SP parses it in (Entra's plaintext carries xmlns too).
-    plaintext = etree.tostring(assertion)
+    plaintext = tostring(assertion)  # Entra's attribute order (entra_xml)
     encrypted_assertion = etree.Element(f"{{{SAML}}}EncryptedAssertion", nsmap={None: SAML})
     assertion.getparent().replace(assertion, encrypted_assertion)
     template = xmlsec.template.encrypted_data_create(

@@ -29,6 +29,8 @@ class AppHandle:
     service_principal_id: str
 
 
+# Graph's template id of the non-gallery application (the docs' Graph walkthrough).
+NON_GALLERY_TEMPLATE_ID = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621"
 # Microsoft Entra built-in roles: the template id of each role the tutorials name.
 ROLE_IDS = {
     "Global Administrator": "62e90394-69f5-4237-9190-012177145e10",
@@ -72,6 +74,22 @@ class TenantAdmin:
             "POST",
             f"/applicationTemplates/{self.template_id(name)}/instantiate",
             {"displayName": display_name or name},
+        )
+        return AppHandle(
+            display_name=created["application"]["displayName"],
+            app_id=created["application"]["appId"],
+            application_id=created["application"]["id"],
+            service_principal_id=created["servicePrincipal"]["id"],
+        )
+
+    def add_custom_app(self, display_name: str) -> AppHandle:
+        """New application > Create your own application > Integrate any other application you
+        don't find in the gallery (Non-gallery): Graph instantiates the non-gallery template
+        (docs "Automate SAML-based SSO app configuration with Microsoft Graph API")."""
+        created = self._call(
+            "POST",
+            f"/applicationTemplates/{NON_GALLERY_TEMPLATE_ID}/instantiate",
+            {"displayName": display_name},
         )
         return AppHandle(
             display_name=created["application"]["displayName"],
