@@ -35,6 +35,7 @@ CONSOLE_SETTINGS = {
 }
 # Claim sources that are no user attribute: the role claim and the groups claim.
 NOT_ATTRIBUTE_SOURCES = {"user.assignedroles", "user.groups", "user.roles"}
+EXPRESSION = re.compile(r"^\w+\(")
 ACTIVE_EXPRESSION = 'Switch([IsSoftDeleted], , "False", "True", "True", "False")'
 CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 
@@ -115,7 +116,20 @@ def _regions(
         if sign_on:
             region["sign_on_url"] = _https(sign_on)
         regions.append(region)
-    return list({r["reply_url"]: r for r in regions}.values())
+    # One deployment per host: the vendor serves one ACS a host (mock_sp.web), so a second
+    # alternative on the same host (Skybreathe's SP-mode Reply URL) is not served.
+    kept: dict[str, dict[str, Any]] = {}
+    for region in regions:
+        host = urlsplit(region["reply_url"]).netloc
+        if host in kept:
+            if region["reply_url"] != kept[host]["reply_url"]:
+                assumptions.append(
+                    f"Reply URL {region['reply_url']} shares its host with "
+                    f"{kept[host]['reply_url']}: only the first is served"
+                )
+            continue
+        kept[host] = region
+    return list(kept.values())
 
 
 def _console(
@@ -184,6 +198,8 @@ def _mapping(attribute: dict[str, Any]) -> dict[str, Any]:
         row["matching"] = 1
     if attribute["source"] == ACTIVE_EXPRESSION:
         row |= {"type": "Expression", "target_type": "Boolean"}
+    elif EXPRESSION.match(attribute["source"]):
+        row["type"] = "Expression"  # Join(" ", [givenName], [surname]) and the like
     if attribute["name"].endswith(":manager"):
         row["target_type"] = "Reference"
     return row

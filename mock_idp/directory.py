@@ -82,6 +82,10 @@ class User:
     postal_code: str | None = None
     country: str | None = None
     employee_id: str | None = None
+    # Entra's default SCIM mapping reads these too (preferredLanguage; facsimileTelephoneNumber is
+    # Graph's faxNumber): gallery tutorials' attribute tables list them (issue 18).
+    preferred_language: str | None = None
+    fax_number: str | None = None
     manager_id: str | None = None
     account_enabled: bool = True
     user_type: str = "Member"

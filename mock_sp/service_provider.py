@@ -153,7 +153,9 @@ class ServiceProvider:
     def audiences(self) -> tuple[str, ...]:
         """ENTRA-BEHAVIOUR §4: for an Issuer that is not a URI, Entra's Audience is spn:+Issuer."""
         audiences = [self.entity_id]
-        if self.issuer != self.entity_id and not urlsplit(self.issuer).scheme:
+        # Also when the Identifier itself is no URI (ArcGIS's `<EXTERNAL_DNS_NAME>.portal`): the
+        # AuthnRequest's Issuer is then that Identifier and the Audience spn:+Identifier.
+        if not urlsplit(self.issuer).scheme:
             audiences.append("spn:" + self.issuer)
         return tuple(audiences)
 

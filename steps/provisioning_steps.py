@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -25,8 +26,9 @@ from mock_idp.provisioning.service import ProvisioningService
 from .world import Scenario
 
 DEFAULT_ACCESS = "Default Access"
+JOIN = re.compile(r'Join\("([^"]*)",\s*((?:\[\w+\],?\s*)+)\)')
 # Graph user properties a mapping's source attribute is read from, where the names differ.
-GRAPH_PROPERTY = {"mobile": "mobilePhone"}
+GRAPH_PROPERTY = {"mobile": "mobilePhone", "facsimileTelephoneNumber": "faxNumber"}
 # The two Default Access rules of ENTRA-BEHAVIOUR §8, as the job setting names them.
 DEFAULT_ACCESS_RULES = {"2019": "not_entitled", "current": "entitled"}
 
@@ -458,6 +460,13 @@ def expected_value(
         if mapping["targetAttributeName"] == "active":
             # Switch([IsSoftDeleted], , "False", "True", "True", "False"): enabled → true.
             return bool(user["accountEnabled"])
+        joined = JOIN.fullmatch(source["expression"].strip())
+        if joined:
+            # Join(separator, [a], [b], …): the non-empty values joined (the default mapping of
+            # name.formatted, which gallery tutorials list: issue 18).
+            names = re.findall(r"\[(\w+)\]", joined.group(2))
+            values = [user.get(GRAPH_PROPERTY.get(n, n)) for n in names]
+            return joined.group(1).join(str(v) for v in values if v) or None
         raise NotImplementedError(f"no check for the expression {source['expression']}")
     name = source["name"]
     if name == "mailNickname":  # the admin center fills it with the UPN's prefix

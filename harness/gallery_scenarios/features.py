@@ -35,9 +35,15 @@ PROVISIONING_PROFILE = (
     ("postalCode", "98052"),
     ("country", "US"),
     ("employeeId", "1001"),
+    ("preferredLanguage", "en-US"),
+    ("faxNumber", "+1 425 555 0102"),
 )
 # Mapping sources whose Graph property has another name (steps.provisioning_steps.GRAPH_PROPERTY).
-SOURCE_PROPERTY = {"mobile": "mobilePhone", "telephoneNumber": "businessPhones"}
+SOURCE_PROPERTY = {
+    "mobile": "mobilePhone",
+    "telephoneNumber": "businessPhones",
+    "facsimileTelephoneNumber": "faxNumber",
+}
 # A change to provision in the incremental cycle: target attribute -> (Graph property, before, after),
 # the first one the app maps (ENTRA-BEHAVIOUR §8: a Replace of only that path).
 UPDATES = (

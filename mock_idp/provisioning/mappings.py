@@ -50,6 +50,8 @@ USER_SOURCE_ATTRIBUTES = (
     "postalCode",
     "country",
     "employeeId",
+    "preferredLanguage",
+    "facsimileTelephoneNumber",
     "manager",
     "accountEnabled",
     "userType",

@@ -67,6 +67,8 @@ def _user(app: EnterpriseApp, index: AssignmentIndex, user: User) -> SourceObjec
         "postalCode": user.postal_code,
         "country": user.country,
         "employeeId": user.employee_id,
+        "preferredLanguage": user.preferred_language,
+        "facsimileTelephoneNumber": user.fax_number,
         "manager": user.manager_id,
         "accountEnabled": "True" if user.account_enabled else "False",
         "userType": user.user_type,

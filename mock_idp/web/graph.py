@@ -60,6 +60,8 @@ USER_PROPERTIES = {
     "postalCode": "postal_code",
     "country": "country",
     "employeeId": "employee_id",
+    "preferredLanguage": "preferred_language",
+    "faxNumber": "fax_number",
     "accountEnabled": "account_enabled",
     "userType": "user_type",
 }
