@@ -9,8 +9,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .apps_json import app_data, app_from_data, certificate_data, certificate_from_data
 from .directory_json import group_data, group_from_data, user_data, user_from_data
@@ -23,6 +22,8 @@ from .provisioning_json import (
 )
 
 if TYPE_CHECKING:
+    from ..directory import Group, User
+    from ..provisioning.state import Mail, ProvisioningState
     from ..tenant import Tenant
 
 # In loading order: users before the groups naming them, apps before the jobs of their service
@@ -42,114 +43,113 @@ SECTIONS = (
 Sections = dict[str, list[dict[str, Any]]]
 
 
-@dataclass
-class Entity:
-    """One entity: where it goes, what tells it unchanged without rendering it (objects
-    compared by identity, numbers by value; None: always rendered), and how to render it."""
+Render = Callable[[Any, bool], dict[str, Any]]
+
+
+class Entity(NamedTuple):
+    """One entity: where it goes, what tells it unchanged without rendering it (its first item
+    compared by identity, the others by value; None: always rendered), and how to render it
+    (`render(subject, include_keys)`). A tuple of module functions, no closure: a save after
+    each request walks every entity."""
 
     section: str
     id: str
     token: tuple[Any, ...] | None
-    render: Callable[[], dict[str, Any]]
+    render: Render
+    subject: Any
 
 
 def _position(index: int) -> str:
     return f"{index:09d}"
 
 
-def walk(tenant: Tenant, include_keys: bool, visit: Callable[[Entity], None]) -> None:
+def _user(user: User, include_keys: bool) -> dict[str, Any]:
+    return user_data(user)
+
+
+def _group(group: Group, include_keys: bool) -> dict[str, Any]:
+    return group_data(group)
+
+
+def _copy(entry: dict[str, Any], include_keys: bool) -> dict[str, Any]:
+    return copy.deepcopy(entry)
+
+
+def _as_is(entry: dict[str, Any], include_keys: bool) -> dict[str, Any]:
+    return entry
+
+
+def _mail(mail: Mail, include_keys: bool) -> dict[str, Any]:
+    return mail_data(mail)
+
+
+def _default_settings(state: ProvisioningState, include_keys: bool) -> dict[str, Any]:
+    return {"id": "default", **state.default_settings.as_json()}
+
+
+def _tenant_settings(tenant: Tenant, include_keys: bool) -> dict[str, Any]:
+    signing = tenant._tenant_certificate
+    return {
+        "id": "settings",
+        "tenantId": tenant.tenant_id,
+        "postedErrors": sorted(tenant.settings.posted_errors),
+        "federationSigningCertificate": None
+        if signing is None
+        else certificate_data(signing, include_keys),
+    }
+
+
+def walk(tenant: Tenant, visit: Callable[[Entity], None]) -> None:
     """Visit every entity, each under the lock that guards it (the tenant's, then the
     provisioning state's: never both at once, as the service takes them one at a time)."""
     with tenant.lock:
-        for entity in _tenant_entities(tenant, include_keys):
+        for entity in _tenant_entities(tenant):
             visit(entity)
     with tenant.provisioning.lock:
-        for entity in _provisioning_entities(tenant, include_keys):
+        for entity in _provisioning_entities(tenant.provisioning):
             visit(entity)
 
 
-def _tenant_entities(tenant: Tenant, include_keys: bool) -> Iterator[Entity]:
-    signing = tenant._tenant_certificate
-    yield Entity(
-        "tenant",
-        "settings",
-        None,
-        lambda: {
-            "id": "settings",
-            "tenantId": tenant.tenant_id,
-            "postedErrors": sorted(tenant.settings.posted_errors),
-            "federationSigningCertificate": None
-            if signing is None
-            else certificate_data(signing, include_keys),
-        },
-    )
+def _tenant_entities(tenant: Tenant) -> Iterator[Entity]:
+    yield Entity("tenant", "settings", None, _tenant_settings, tenant)
     for user in list(tenant.directory.users.values()):
         # A user's version changes with each assignment to a property (directory.User); its
         # roles list is changed in place, so it is part of the token.
         token = (user, user.version, tuple(user.directory_roles))
-        yield Entity("users", user.id, token, lambda u=user: user_data(u))  # type: ignore[misc]
+        yield Entity("users", user.id, token, _user, user)
     for group in list(tenant.directory.groups.values()):
-        yield Entity("groups", group.id, None, lambda g=group: group_data(g))  # type: ignore[misc]
+        yield Entity("groups", group.id, None, _group, group)
     for app in list(tenant.apps.values()):
-        yield Entity(
-            "applications",
-            app.object_id,
-            None,
-            lambda a=app: app_data(a, include_keys),  # type: ignore[misc]
-        )
+        yield Entity("applications", app.object_id, None, app_data, app)
     for policy_id, policy in list(tenant.claims_mapping_policies.items()):
-        yield Entity(
-            "claimsMappingPolicies",
-            policy_id,
-            None,
-            lambda p=policy: copy.deepcopy(p),  # type: ignore[misc]
-        )
+        yield Entity("claimsMappingPolicies", policy_id, None, _copy, policy)
 
 
-def _provisioning_entities(tenant: Tenant, include_keys: bool) -> Iterator[Entity]:
-    state = tenant.provisioning
-    yield Entity(
-        "provisioningSettings",
-        "default",
-        None,
-        lambda: {"id": "default", **state.default_settings.as_json()},
-    )
+def _provisioning_entities(state: ProvisioningState) -> Iterator[Entity]:
+    yield Entity("provisioningSettings", "default", None, _default_settings, state)
     for job in list(state.jobs.values()):
-        yield Entity(
-            "provisioningJobs",
-            job.id,
-            None,
-            lambda j=job: job_data(j, include_keys),  # type: ignore[misc]
-        )
+        yield Entity("provisioningJobs", job.id, None, job_data, job)
     # Log entries, audits and mails are appended and never changed: each is known by identity.
     for section, entries in (
         ("provisioningLogs", state.logs),
         ("provisioningAudits", state.audits),
     ):
         for index, entry in enumerate(list(entries)):
-            yield Entity(section, _position(index), (entry,), lambda e=entry: e)  # type: ignore[misc]
+            yield Entity(section, _position(index), (entry,), _as_is, entry)
     for index, mail in enumerate(list(state.outbox)):
-        yield Entity(
-            "notificationMails",
-            _position(index),
-            (mail,),
-            lambda m=mail: mail_data(m),  # type: ignore[misc]
-        )
+        yield Entity("notificationMails", _position(index), (mail,), _mail, mail)
 
 
 def sections(tenant: Tenant, include_keys: bool) -> Sections:
     """Every entity rendered, by section, in the tenant's order (the snapshot's body)."""
     found: Sections = {section: [] for section in SECTIONS}
-    walk(tenant, include_keys, lambda entity: found[entity.section].append(entity.render()))
+    walk(tenant, lambda e: found[e.section].append(e.render(e.subject, include_keys)))
     return found
 
 
 def _same(token: tuple[Any, ...] | None, known: tuple[Any, ...] | None) -> bool:
-    if token is None or known is None or len(token) != len(known):
-        return False
-    return all(
-        a is b or (type(a) in (int, str, tuple) and type(a) is type(b) and a == b)
-        for a, b in zip(token, known, strict=True)
+    return (
+        token is not None and known is not None and token[0] is known[0] and token[1:] == known[1:]
     )
 
 
@@ -172,11 +172,12 @@ class RenderedCache:
             if cached is not None and _same(entity.token, cached[0]):
                 texts[key] = cached[1]
                 return
-            text = json.dumps(entity.render(), separators=(",", ":"), ensure_ascii=False)
+            data = entity.render(entity.subject, True)
+            text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
             known[key] = (entity.token, text)
             texts[key] = text
 
-        walk(tenant, True, visit)
+        walk(tenant, visit)
         for gone in known.keys() - texts.keys():
             del known[gone]
         return texts
