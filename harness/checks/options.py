@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,11 +21,39 @@ SP_OPTIONS: list[tuple[str, dict[str, Any]]] = [
     ("sign-on-url", {"help": "the SP's sign-on URL, for SP-initiated sign-in"}),
     (
         "user",
-        {"default": "B.Simon@contoso.com", "help": "the user that exists at the SP (UPN, email)"},
+        {
+            "default": "B.Simon@contoso.com",
+            "help": "the victim: an account at the SP (UPN, email), signed in legitimately",
+        },
     ),
     ("password", {"help": "the user's password at the tenant (default: the demo password)"}),
+    (
+        "attacker-user",
+        {
+            "help": "the attacker: an ordinary second account at the SP; each forgery starts "
+            "from its legitimately signed Response (default: attacker@<the user's domain>)"
+        },
+    ),
+    ("attacker-password", {"help": "the attacker's password at the tenant (default: --password)"}),
     ("success-url", {"help": "a regular expression the signed-in URL matches"}),
-    ("success-text", {"help": "text the signed-in page contains"}),
+    (
+        "success-text",
+        {
+            "help": "text the signed-in page contains; {user} stands for the user, so the page "
+            "tells who is signed in (e.g. 'Signed in as {user}')"
+        },
+    ),
+    (
+        "whoami-url",
+        {
+            "help": "a URL of the SP that answers the signed-in identity for the session "
+            "(JSON with user/upn/email, or plain text); the surest verdict"
+        },
+    ),
+    (
+        "timeout",
+        {"type": float, "default": 10.0, "help": "seconds per request to the SP (default 10)"},
+    ),
     (
         "sp-initiated-only",
         {
@@ -160,6 +189,21 @@ def check_sp_options(values: Any, prefix: str = "") -> CheckSpOptions:
         raise ValueError(f"--{prefix}success-url and --{prefix}success-text exclude each other")
     if get("sp-initiated-only") and not get("sign-on-url"):
         raise ValueError(f"--{prefix}sp-initiated-only needs --{prefix}sign-on-url")
+    if not get("metadata"):
+        raise ValueError(f"--{prefix}metadata is required: the SP's metadata file or URL")
+    for name in ("sign-on-url", "whoami-url"):
+        value = get(name)
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError(f"--{prefix}{name} must be an http(s) URL, not {value!r}")
+    if get("success-url"):
+        try:
+            re.compile(get("success-url"))
+        except re.error as error:
+            raise ValueError(
+                f"--{prefix}success-url is not a regular expression: {error}"
+            ) from None
+    if get("user") and get("attacker-user") and get("user").lower() == get("attacker-user").lower():
+        raise ValueError(f"--{prefix}attacker-user must be another account than --{prefix}user")
     return CheckSpOptions(
         metadata=get("metadata"),
         sign_on_url=get("sign-on-url"),
@@ -167,6 +211,10 @@ def check_sp_options(values: Any, prefix: str = "") -> CheckSpOptions:
         password=get("password") or DEMO_PASSWORD,
         success_url=get("success-url"),
         success_text=get("success-text"),
+        attacker_user=get("attacker-user"),
+        attacker_password=get("attacker-password"),
+        whoami_url=get("whoami-url"),
+        timeout=get("timeout"),
         report_dir=Path(get("report-dir")),
         key_dir=Path(get("state-dir")) / "check-sp",
         sp_initiated_only=get("sp-initiated-only"),

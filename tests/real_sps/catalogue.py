@@ -75,7 +75,9 @@ LIBRARIES: dict[str, dict[str, Pin]] = {
             "node",
             ("passport-saml@3.2.1",),
             "node_saml_app.js",
-            overrides={"xml-crypto": "2.1.5"},
+            # As locked in October 2022: @xmldom/xmldom 0.7.6 (CVE-2022-39353) began refusing a
+            # second root element, which also closed this path.
+            overrides={"xml-crypto": "2.1.5", "@xmldom/xmldom": "0.7.5"},
             flagged_by={
                 "CVE-2022-39299": ("multiple-roots",),
                 **XML_CRYPTO_DIGEST_CVES,
@@ -85,7 +87,8 @@ LIBRARIES: dict[str, dict[str, Pin]] = {
             "node",
             ("passport-saml@3.2.4",),
             "node_saml_app.js",
-            overrides={"xml-crypto": "2.1.6"},
+            # The same xmldom as the vulnerable pin: passport-saml's own fix is what is tested.
+            overrides={"xml-crypto": "2.1.6", "@xmldom/xmldom": "0.7.5"},
         ),
     },
     # samlify < 2.10.0: CVE-2025-47949 (signature wrapping: the signed assertion moved aside).
@@ -94,7 +97,8 @@ LIBRARIES: dict[str, dict[str, Pin]] = {
             "node",
             ("samlify@2.9.1",),
             "samlify_app.js",
-            overrides={"xml-crypto": "6.0.0"},
+            # samlify 2.9.1 asks for ^3.2.1; 3.2.0 is the 3.x release before the backported fix.
+            overrides={"xml-crypto": "3.2.0"},
             flagged_by={"CVE-2025-47949": ("xsw3",), **XML_CRYPTO_DIGEST_CVES},
         ),
         "2.10.1": Pin("node", ("samlify@2.10.1",), "samlify_app.js"),

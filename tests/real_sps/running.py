@@ -15,7 +15,7 @@ import httpx
 
 from mock_sp.idp_settings import parse_idp_metadata
 from tests.real_sps.catalogue import LIBRARIES
-from tests.real_sps.install import ensure
+from tests.real_sps.install import CACHE, ensure
 
 APPS = Path(__file__).parent / "apps"
 # The victim and the attacker: ordinary accounts of the SP's own user directory.
@@ -40,6 +40,7 @@ class RunningSp:
     base_url: str
     entity_id: str
     process: subprocess.Popen[bytes] = field(repr=False)
+    log: Path = field(repr=False, default=Path())  # the app's stdout and stderr
 
     @property
     def acs_url(self) -> str:
@@ -90,6 +91,7 @@ class RunningSp:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self.log.unlink(missing_ok=True)
 
     def __enter__(self) -> RunningSp:
         return self
@@ -139,12 +141,17 @@ def start(
         "users": list(users),
     }
     argv, env = command(library, version, config)
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    running = RunningSp(library, version, base, entity_id, process)
+    # The app's output goes to a file: a pipe nobody reads fills up (pysaml2 logs every
+    # refusal) and then blocks the app mid-request.
+    log = CACHE / "logs" / f"{library}-{version}-{port}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as output:
+        process = subprocess.Popen(argv, env=env, stdout=output, stderr=subprocess.STDOUT)
+    running = RunningSp(library, version, base, entity_id, process, log)
     deadline = time.monotonic() + START_TIMEOUT
     while True:
         if process.poll() is not None:
-            error = process.stderr.read().decode() if process.stderr else ""
+            error = log.read_text(errors="replace")
             raise RuntimeError(f"{library} {version} exited at start:\n{error[-3000:]}")
         try:
             if httpx.get(f"{base}/health", timeout=1).status_code == 200:

@@ -6,12 +6,16 @@ const { serve, pem, requestIdOf } = require("./sp_common.js");
 const config = JSON.parse(process.argv[2]);
 let SAML;
 let certificateOption;
+// Each library's own defaults, as a typical integration leaves them: passport-saml 3.x does not
+// require a signed Assertion (a signed Response suffices); node-saml 5 does.
 if (config.library === "passport-saml") {
   ({ SAML } = require("passport-saml/lib/node-saml"));
   certificateOption = "cert";
+  config.want_assertions_signed = false;
 } else {
   ({ SAML } = require("@node-saml/node-saml"));
   certificateOption = "idpCert";
+  config.want_assertions_signed = true;
 }
 let saml = null;
 
@@ -24,7 +28,7 @@ serve(config, {
       idpIssuer: idp.entity_id,
       audience: config.entity_id,
       [certificateOption]: pem(idp.certificate),
-      wantAssertionsSigned: true,
+      wantAssertionsSigned: config.want_assertions_signed,
       wantAuthnResponseSigned: false,
       identifierFormat: null,
       disableRequestedAuthnContext: true,

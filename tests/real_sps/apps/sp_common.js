@@ -17,11 +17,11 @@ function escape(text) {
   return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function spMetadata(entityId, acsUrl) {
+function spMetadata(entityId, acsUrl, wantAssertionsSigned) {
   return (
     '<?xml version="1.0"?><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" ' +
     `entityID="${escape(entityId)}"><md:SPSSODescriptor AuthnRequestsSigned="false" ` +
-    'WantAssertionsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">' +
+    `WantAssertionsSigned="${wantAssertionsSigned !== false}" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">` +
     "<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>" +
     '<md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" ' +
     `Location="${escape(acsUrl)}" index="0" isDefault="true"/></md:SPSSODescriptor>` +
@@ -79,7 +79,7 @@ function serve(config, library) {
       try {
         if (req.method === "GET" && path === "/health") return answer(res, 200, "ok", "text/plain");
         if (req.method === "GET" && path === "/metadata") {
-          return answer(res, 200, spMetadata(config.entity_id, config.acs_url), "application/xml");
+          return answer(res, 200, spMetadata(config.entity_id, config.acs_url, config.want_assertions_signed), "application/xml");
         }
         if (req.method === "GET" && path === "/whoami") {
           const user = userOf(req);

@@ -64,6 +64,7 @@ def serve(config: dict[str, Any], make: Callable[[dict[str, Any]], Library]) -> 
     library = make(config)
     users = {u.lower() for u in config["users"]}
     lock = threading.Lock()
+    library_lock = threading.Lock()
     state: dict[str, Any] = {
         "configured": False,
         "requests": set(),
@@ -151,7 +152,8 @@ def serve(config: dict[str, Any], make: Callable[[dict[str, Any]], Library]) -> 
                         raise Refused("replayed assertion")
                     if request_id is not None and request_id not in state["requests"]:
                         raise Refused(f"InResponseTo {request_id} was never requested")
-                user = library.consume(saml_response, request_id).lower()
+                with library_lock:  # the libraries keep state (caches, metadata) unguarded
+                    user = library.consume(saml_response, request_id).lower()
                 if user not in users:
                     raise Refused(f"no user {user}")
                 with lock:
