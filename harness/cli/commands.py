@@ -43,6 +43,16 @@ def _wait_for_interrupt() -> None:
 
 
 def command_up(args: argparse.Namespace) -> int:
+    base = args.base_port
+    if not 0 <= base <= 65535 - len(SERVICES):
+        raise CommandError(
+            f"--base-port {base} leaves no room for the landing page and {len(SERVICES)} mocks",
+            f"give a port from 1024 to {65535 - len(SERVICES)}, or 0 for free ports",
+        )
+    ports = {name: base + 1 + i for i, name in enumerate(SERVICES)} if base else {}
+    # Checked before anything listens, and before the mocks are imported (seconds): a busy
+    # port is one line, not a half-started stack.
+    check_ports_free(args.bind, [base, *ports.values()], "--base-port")
     from harness.clients.demo_setup import (
         ADMIN_PASSWORD,
         create_administrator,
@@ -54,15 +64,6 @@ def command_up(args: argparse.Namespace) -> int:
     from harness.serving.servers import ServedApp
     from harness.serving.stack import Stack
 
-    base = args.base_port
-    if not 0 <= base <= 65535 - len(SERVICES):
-        raise CommandError(
-            f"--base-port {base} leaves no room for the landing page and {len(SERVICES)} mocks",
-            f"give a port from 1024 to {65535 - len(SERVICES)}, or 0 for free ports",
-        )
-    ports = {name: base + 1 + i for i, name in enumerate(SERVICES)} if base else {}
-    # Checked before anything listens: a busy port is one line, not a half-started stack.
-    check_ports_free(args.bind, [base, *ports.values()], "--base-port")
     stack = Stack(
         ca_directory=Path(args.state_dir) / "ca",
         state_directory=Path(args.state) if args.state else None,
@@ -275,6 +276,16 @@ def command_bench(args: argparse.Namespace) -> int:
     return code
 
 
+def command_import(args: argparse.Namespace) -> int:
+    """The gallery importer, its input checked first so a wrong path is one line with a hint."""
+    if not Path(args.tutorial).is_file():
+        raise CommandError(
+            f"no such tutorial: {args.tutorial}",
+            "give the path of a published gallery tutorial's Markdown file",
+        )
+    return int(run_import(args))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="entra-harness", description=__doc__)
     parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
@@ -352,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
         help="turn a published gallery tutorial into an app profile (--out FILE.toml, --json summary)",
     )
     add_import_arguments(importer)
-    importer.set_defaults(run=run_import)
+    importer.set_defaults(run=command_import)
 
     # --debug after the command too (`entra-harness up --debug`); SUPPRESS keeps the top-level one.
     for command in commands.choices.values():
