@@ -10,6 +10,7 @@ from mock_kernel.clock import Clock
 from mock_scim.storage import ScimStore
 from mock_scim.target import ScimTarget
 
+from .console_admin import ConsoleAdmin
 from .directory import ScimDirectory
 from .service_provider import ClaimSp, EmailAttributeSp, ServiceProvider
 
@@ -35,12 +36,17 @@ class Vendor:
         app: GalleryApp,
         clock: Clock,
         console_token: str | None = None,
+        console_password: str | None = None,
         scim_store: ScimStore | None = None,
         fetch: Callable[[str], bytes] | None = None,
     ) -> None:
         self.app = app
         self.clock = clock
         self.console_token = console_token or f"{app.key}-console-token"
+        # The console's administrator (the pages ask for them; the API takes the token).
+        self.console_admin = ConsoleAdmin(
+            f"admin@{app.sso.console_host}", console_password or f"{app.key}-console-password"
+        )
         profile = app.scim_profile
         self.scim = ScimTarget(app.key, profile, clock, scim_store) if profile else None
         # Tools > Directory Integration > Enable SCIM Service (tutorials 001/003 step 2).
@@ -73,6 +79,7 @@ class Vendor:
 
     def reset(self) -> None:
         self.scim_enabled = False
+        self.console_admin.reset()
         if self.scim is not None:
             self.scim.reset()
         for sp in self.sps.values():

@@ -9,6 +9,7 @@ from typing import Any
 from pytest_bdd import given, parsers, then, when
 
 from harness.clients.session import Harness
+from harness.clients.vendor_console import open_console as open_console_page
 
 from .world import Scenario
 
@@ -123,7 +124,7 @@ def open_named_console(
     consoles = harness.gallery_app(app).sso.consoles
     chosen = next((c for c in consoles if c.label.startswith(console)), None)
     assert chosen is not None, f"{app} has no console {console!r}: {[c.label for c in consoles]}"
-    entra_page.goto(f"https://{chosen.host}/")
+    open_console_page(entra_page, chosen.host, harness.console_admin(app))
     for link in path.split(" > "):
         entra_page.get_by_role("link", name=link, exact=True).click()
 

@@ -9,6 +9,7 @@ from pytest_bdd import given, parsers, then, when
 
 from harness.clients.people import Person, b_simon
 from harness.clients.session import DEMO_PASSWORD, Harness
+from harness.clients.vendor_console import open_console as open_console_page
 
 from .world import Scenario
 
@@ -203,7 +204,8 @@ def overview_shows(entra_page: Any, kind: str, processed: int, total: int) -> No
 
 @then(parsers.parse('{app}\'s users page lists "{email}" as active'))
 def vendor_users_page(entra_page: Any, harness: Harness, app: str, email: str) -> None:
-    entra_page.goto(f"https://{harness.gallery_app(app).sso.console_host}/")
+    host = harness.gallery_app(app).sso.console_host
+    open_console_page(entra_page, host, harness.console_admin(app))
     entra_page.get_by_role("link", name="Users", exact=True).click()
     row = entra_page.locator("#people tr", has_text=email)
     assert row.count() == 1, entra_page.locator("#people").text_content()

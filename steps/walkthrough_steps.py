@@ -10,6 +10,7 @@ from harness.clients.entra_pages import sign_in_on_entra
 from harness.clients.people import Person
 from harness.clients.session import Harness
 from harness.clients.tenant_admin import AppHandle
+from harness.clients.vendor_console import open_console as open_console_page
 
 from .world import Scenario
 
@@ -133,7 +134,8 @@ def assign_in_portal(
 @when(parsers.parse("in the {app} console opens {path}"))
 def open_console(entra_page: Any, harness: Harness, app: str, path: str) -> None:
     """A different browser window, the vendor's admin site, the tutorial's navigation."""
-    entra_page.goto(f"https://{harness.gallery_app(app).sso.console_host}/")
+    host = harness.gallery_app(app).sso.console_host
+    open_console_page(entra_page, host, harness.console_admin(app))
     for link in path.split(" > "):
         entra_page.get_by_role("link", name=link, exact=True).click()
 
@@ -166,7 +168,8 @@ def enable_sso_in_console(entra_page: Any, first: str, second: str) -> None:
 @when(parsers.parse('{app} support creates the user "{email}" named "{name}"'))
 def vendor_creates_user(entra_page: Any, harness: Harness, app: str, email: str, name: str) -> None:
     """Create <vendor> test user: the vendor's people page (done by support in the tutorial)."""
-    entra_page.goto(f"https://{harness.gallery_app(app).sso.console_host}/")
+    host = harness.gallery_app(app).sso.console_host
+    open_console_page(entra_page, host, harness.console_admin(app))
     entra_page.get_by_role("link", name="Users").or_(
         entra_page.get_by_role("link", name="People")
     ).click()

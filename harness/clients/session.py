@@ -8,7 +8,7 @@ import httpx
 
 from gallery import GalleryApp
 from harness.clients.tenant_admin import AdminCenter, TenantAdmin
-from harness.clients.vendor_console import VendorConsole
+from harness.clients.vendor_console import ConsoleSignIn, VendorConsole
 from harness.serving.stack import DEMO_PASSWORD, Stack
 
 __all__ = ["DEMO_PASSWORD", "Harness"]
@@ -33,6 +33,11 @@ class Harness:
     def console(self, name: str) -> VendorConsole:
         app = self.gallery_app(name)
         return VendorConsole(self.http, app, self.stack.vendors[app.key].console_token)
+
+    def console_admin(self, name: str) -> ConsoleSignIn:
+        """The credentials of the vendor console's administrator (for its pages)."""
+        admin = self.stack.vendors[self.gallery_app(name).key].console_admin
+        return ConsoleSignIn(admin.email, admin.password)
 
     def _control(self, url: str, body: Any = None) -> Any:
         response = self.http.post(url, json=body) if body is not None else self.http.get(url)

@@ -41,6 +41,9 @@ and certificate pin, then go to one of these addresses:</p>
 <table>
 <tr><td>Microsoft Graph (https://graph.microsoft.com/v1.0) bearer token</td>
 <td><code>{{ info.credentials.graph_admin_token }}</code></td></tr>
+{% for vendor, admin in (info.credentials.vendor_console_administrators or {}).items() %}
+<tr><td>{{ vendor }} console administrator (the console pages ask for them)</td>
+<td><code>{{ admin.email }}</code> / <code>{{ admin.password }}</code></td></tr>{% endfor %}
 {% for vendor, token in info.credentials.vendor_console_tokens.items() %}
 <tr><td>{{ vendor }} console API bearer token</td><td><code>{{ token }}</code></td></tr>{% endfor %}
 </table>

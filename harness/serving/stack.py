@@ -233,6 +233,10 @@ class Stack:
                 },
                 "graph_admin_token": self.tenant.admin_token,
                 "vendor_console_tokens": {k: v.console_token for k, v in self.vendors.items()},
+                "vendor_console_administrators": {
+                    k: {"email": v.console_admin.email, "password": v.console_admin.password}
+                    for k, v in self.vendors.items()
+                },
                 "scim_tokens": {k: v.scim.token for k, v in self.vendors.items() if v.scim},
             },
             "scim_tenant_urls": {k: v.scim.base_url for k, v in self.vendors.items() if v.scim},

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, jsonify, make_response, redirect, render_template, request
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from mock_kernel.control import create_control_app
+from mock_kernel.limits import apply_request_limits
 from mock_scim.control import add_scim_controls
 from mock_scim.web import create_scim_app
 
@@ -19,9 +23,12 @@ from ..acs import AcsRefusal
 from ..idp_settings import MetadataError
 from ..service_provider import ServiceProvider, SettingError
 from ..vendor import Vendor
+from .console_api_bodies import CONSOLE_SETTINGS, IdpFields, NewConsoleUser
+from .console_sign_in import register_console_sign_in
 from .consoles import create_console_pages
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+log = logging.getLogger(__name__)
 SESSION_COOKIE = "sp_session"
 
 
@@ -32,13 +39,45 @@ class VendorWeb:
 
 
 def _flask(name: str, vendor: Vendor) -> Flask:
-    app = Flask(name, template_folder=str(TEMPLATES))
+    app = apply_request_limits(Flask(name, template_folder=str(TEMPLATES)))
 
     @app.context_processor
     def branding() -> dict[str, str]:
         return {"vendor_name": vendor.app.name, "brand_color": vendor.app.brand_color}
 
+    register_vendor_errors(app)
     return app
+
+
+def register_vendor_errors(app: Flask) -> None:
+    """The one place a vendor host's errors meet the wire: the console API's `{"error": …}`,
+    a page elsewhere; each logged (the unexpected with its traceback)."""
+
+    def answer(status: int, message: str) -> Response:
+        if request.path.startswith("/api/"):
+            return make_response(jsonify({"error": message}), status)
+        return make_response(render_template("message.html", message=message), status)
+
+    @app.errorhandler(ValidationError)
+    def invalid(error: ValidationError) -> Response:
+        first = error.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        message = f"{where}: {first['msg']}" if where else str(first["msg"])
+        log.info("%s %s %s: 400 %s", app.name, request.method, request.path, message)
+        return answer(400, message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        if error.response is not None:  # an answer built on purpose (_abort_json, pages)
+            return error.response  # type: ignore[return-value]
+        status = error.code or 500
+        log.info("%s %s %s: %s", app.name, request.method, request.path, status)
+        return answer(status, error.description or error.name)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        log.exception("%s %s %s failed", app.name, request.method, request.path)
+        return answer(500, f"internal error: {type(error).__name__}")
 
 
 def create_sso_app(vendor: Vendor, sp: ServiceProvider) -> Flask:
@@ -185,13 +224,13 @@ def create_console_app(vendor: Vendor) -> Flask:
     def save_idp(region: str) -> Response:
         """8x8 and Genesys consoles: typed IdP URLs and an uploaded certificate, then Save."""
         sp = region_sp(region)
-        body = request.get_json(force=True)
+        body = IdpFields.model_validate(json_body())
         values = {
-            "idp_login_url": str(body.get("sso_url") or ""),
-            "idp_issuer": str(body.get("entity_id") or ""),
-            "idp_logout_url": str(body.get("slo_url") or ""),
+            "idp_login_url": body.sso_url or "",
+            "idp_issuer": body.entity_id or "",
+            "idp_logout_url": body.slo_url or "",
         }
-        certificate = str(body.get("certificate") or "").encode()
+        certificate = (body.certificate or "").encode()
         try:
             with sp.lock:
                 sp.save_console_fields(values, certificate or None)
@@ -203,7 +242,7 @@ def create_console_app(vendor: Vendor) -> Flask:
     def save_settings(region: str) -> Response:
         sp = region_sp(region)
         try:
-            sp.save_console_fields(request.get_json(force=True))
+            sp.save_console_fields(CONSOLE_SETTINGS.validate_python(json_body()))
         except SettingError as error:
             return _abort_json(400, str(error))
         return jsonify(sp.describe())
@@ -221,14 +260,9 @@ def create_console_app(vendor: Vendor) -> Flask:
     @app.post("/api/users/<region>")
     def create_user(region: str) -> tuple[Response, int] | Response:
         sp = region_sp(region)
-        body = request.get_json(force=True)
+        body = NewConsoleUser.model_validate(json_body())
         try:
-            user = sp.create_user(
-                str(body.get("email") or ""),
-                str(body.get("display_name") or ""),
-                bool(body.get("active", True)),
-                body.get("user_name"),
-            )
+            user = sp.create_user(body.email, body.display_name, body.active, body.user_name)
         except ValueError as error:
             return _abort_json(400 if isinstance(error, SettingError) else 409, str(error))
         return jsonify(user.as_dict()), 201
@@ -238,6 +272,14 @@ def create_console_app(vendor: Vendor) -> Flask:
         return jsonify([u.as_dict() for u in region_sp(region).directory.users.values()])
 
     return app
+
+
+def json_body() -> Any:
+    """The request's JSON (any content type, as the console API always took it); 400 when none."""
+    body = request.get_json(force=True, silent=True)
+    if body is None:
+        _abort_json(400, "the request body must be JSON")
+    return body
 
 
 def _abort_json(status: int, message: str) -> NoReturn:
@@ -253,6 +295,7 @@ def create_vendor_web(vendor: Vendor, enable_control: bool = True) -> VendorWeb:
         if host and host not in by_host:
             by_host[host] = create_sign_on_app(vendor, sp)
     console = create_console_app(vendor)
+    register_console_sign_in(console, vendor.console_admin)
     console.register_blueprint(create_console_pages(vendor))
     for host in {vendor.app.sso.console_host, *(c.host for c in vendor.app.sso.consoles)}:
         by_host[host] = console

@@ -13,6 +13,8 @@ from harness.clients.entra_pages import sign_in_on_entra
 from harness.clients.people import Person, b_simon
 from harness.clients.session import Harness
 from harness.clients.tenant_admin import AppHandle
+from harness.clients.vendor_console import ConsoleSignIn
+from harness.clients.vendor_console import open_console as open_console_page
 from harness.serving.stack import DEMO_PASSWORD
 
 EMAIL_CLAIM = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"
@@ -40,9 +42,20 @@ def copied_from_entra(harness: Harness, app: AppHandle, tmp_path: Path) -> tuple
     return harness.admin_center.saml(app)["setUp"], certificate
 
 
-def open_console(page: Any, host: str, path: str) -> None:
+def console_home(page: Any, harness: Harness, host: str, path: str = "/") -> Any:
+    """A console page as the console's administrator (the console asks them to sign in first)."""
+    vendor = next(
+        v
+        for v in harness.stack.vendors.values()
+        if host in {v.app.sso.console_host, *(c.host for c in v.app.sso.consoles)}
+    )
+    admin = ConsoleSignIn(vendor.console_admin.email, vendor.console_admin.password)
+    return open_console_page(page, host, admin, path)
+
+
+def open_console(page: Any, harness: Harness, host: str, path: str) -> None:
     """In a different browser window, the vendor's admin site, then the tutorial's clicks."""
-    page.goto(f"https://{host}/")
+    console_home(page, harness, host)
     for name in path.split(" > "):
         page.get_by_role("link", name=name, exact=True).click()
 
@@ -65,7 +78,7 @@ def test_ringcentral_single_sign_on_page_then_b_simon_signs_in(
     metadata = tmp_path / "RingCentral.xml"  # the App Federation Metadata Url, downloaded
     metadata.write_bytes(harness.admin.app_federation_metadata(app))
     page = entra_page
-    open_console(page, "service.ringcentral.com", "Tools > Single Sign-on")
+    open_console(page, harness, "service.ringcentral.com", "Tools > Single Sign-on")
     page.get_by_role("region", name="Step 1").get_by_role("link", name="Edit").click()
     # a. Browse to upload the metadata file; b. SSO General Information fills in.
     page.get_by_label("IdP metadata file").set_input_files(metadata)
@@ -130,7 +143,7 @@ def test_ringcentral_region_selector_configures_the_europe_deployment(
     metadata = tmp_path / "RingCentral.xml"
     metadata.write_bytes(harness.admin.app_federation_metadata(app))
     page = entra_page
-    page.goto("https://service.ringcentral.com/")
+    console_home(page, harness, "service.ringcentral.com")
     page.get_by_label("Region").select_option(label="Europe")
     page.get_by_role("button", name="Switch region").click()
     assert "Europe region" in page.get_by_role("main").text_content()
@@ -157,7 +170,7 @@ def test_ringcentral_refuses_what_is_not_metadata_and_sso_without_it(
     page = entra_page
     not_metadata = tmp_path / "notes.txt"
     not_metadata.write_text("App Federation Metadata Url: copy it from Entra")
-    open_console(page, "service.ringcentral.com", "Tools > Single Sign-on > Edit")
+    open_console(page, harness, "service.ringcentral.com", "Tools > Single Sign-on > Edit")
     page.get_by_role("button", name="Browse").click()
     assert page.locator("#error").text_content() == "Choose the IdP metadata file first."
     page.get_by_label("IdP metadata file").set_input_files(not_metadata)
@@ -189,7 +202,7 @@ def test_8x8_admin_console_saves_the_settings_then_b_simon_signs_in(
     set_up, certificate = copied_from_entra(harness, app, tmp_path)
     page = entra_page
     path = "Identity Management > Single Sign On (SSO) > Microsoft Entra ID"
-    open_console(page, "admin.8x8.com", path)
+    open_console(page, harness, "admin.8x8.com", path)
     form = page.get_by_role("form", name="Microsoft Entra SAML Settings")
     form.get_by_label("IDP Login URL", exact=True).fill(set_up["loginUrl"])
     form.get_by_label("IDP Issuer URL/URN", exact=True).fill(set_up["microsoftEntraIdentifier"])
@@ -230,7 +243,7 @@ def test_8x8_account_manager_writes_the_same_settings(
     set_up, certificate = copied_from_entra(harness, app, tmp_path)
     page = entra_page
     path = "Virtual Office Account Mgr > Sign In > ACCOUNTS > Single Sign On > SAML"
-    open_console(page, "vo.8x8.com", path)
+    open_console(page, harness, "vo.8x8.com", path)
     form = page.get_by_role("form", name="SAML Single Sign on")
     form.get_by_label("Sign In URL").fill(set_up["loginUrl"])
     form.get_by_label("Sign Out URL").fill(set_up["logoutUrl"])
@@ -245,7 +258,7 @@ def test_8x8_account_manager_writes_the_same_settings(
         set_up["microsoftEntraIdentifier"],
     )
     # The Admin Console shows what the Account Manager saved: one SSO setting for 8x8.
-    open_console(page, "admin.8x8.com", "Identity Management > Single Sign On (SSO)")
+    open_console(page, harness, "admin.8x8.com", "Identity Management > Single Sign On (SSO)")
     page.get_by_role("link", name="Microsoft Entra ID").click()
     assert page.get_by_label("IDP Login URL").input_value() == set_up["loginUrl"]
     assert page.get_by_label("IDP Issuer URL/URN").input_value() == idp["entity_id"]
@@ -259,7 +272,7 @@ def test_8x8_console_refuses_a_file_that_is_not_a_certificate_and_keeps_the_valu
     metadata = tmp_path / "federation-metadata.xml"  # the wrong download
     metadata.write_bytes(harness.admin.app_federation_metadata(app))
     page = entra_page
-    open_console(page, "admin.8x8.com", "Identity Management > Single Sign On (SSO)")
+    open_console(page, harness, "admin.8x8.com", "Identity Management > Single Sign On (SSO)")
     page.get_by_role("link", name="Microsoft Entra ID").click()
     page.get_by_label("IDP Login URL").fill(set_up["loginUrl"])
     page.get_by_label("IDP Issuer URL/URN").fill(set_up["microsoftEntraIdentifier"])
@@ -298,7 +311,7 @@ def test_genesys_cloud_console_in_frankfurt_then_b_simon_signs_in(
     )
     set_up, certificate = copied_from_entra(harness, app, tmp_path)
     page = entra_page
-    page.goto("https://apps.mypurecloud.com/")
+    console_home(page, harness, "apps.mypurecloud.com")
     page.get_by_label("Region").select_option(label="EMEA (Frankfurt)")
     page.get_by_role("button", name="Switch region").click()
     # Admin at the top, then Single Sign-on under Integrations, the ADFS/Azure AD(Premium) tab.
@@ -352,7 +365,9 @@ def test_genesys_cloud_refuses_a_bad_certificate_and_a_person_without_an_email(
     not_a_certificate.write_text(
         "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----"
     )
-    open_console(page, "apps.mypurecloud.com", "Admin > Single Sign-on > ADFS/Azure AD(Premium)")
+    open_console(
+        page, harness, "apps.mypurecloud.com", "Admin > Single Sign-on > ADFS/Azure AD(Premium)"
+    )
     page.get_by_label("ADFS Certificate").set_input_files(not_a_certificate)
     page.get_by_label("ADFS Issuer URI").fill("https://sts.windows.net/contoso/")
     page.get_by_role("button", name="Save").click()
@@ -366,7 +381,7 @@ def test_genesys_cloud_refuses_a_bad_certificate_and_a_person_without_an_email(
     assert page.get_by_label("ADFS Issuer URI").input_value() == "https://sts.windows.net/contoso/"
     assert harness.console("Genesys Cloud for Azure").sso_settings("com")["idp"] is None
     # Add Person with a name that is not an email: the dialog stays open with what was typed.
-    open_console(page, "apps.mypurecloud.com", "Admin > People > Add Person")
+    open_console(page, harness, "apps.mypurecloud.com", "Admin > People > Add Person")
     dialog = page.get_by_role("dialog", name="Add People to the Organization")
     dialog.get_by_label("Full Name").fill("B.Simon")
     dialog.get_by_label("Email").fill("b.simon")
