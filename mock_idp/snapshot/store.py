@@ -105,7 +105,11 @@ class TenantStore:
         self._cache = RenderedCache()
         self._written: dict[tuple[str, str], str] = {}
         self._connection = _connect(self.path)
-        self.had_state = _check_version(self._connection, self.path)
+        try:
+            self.had_state = _check_version(self._connection, self.path)
+        except StateDirectoryError:
+            self.close()
+            raise
         self._connection.execute(SCHEMA)
         self._connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 

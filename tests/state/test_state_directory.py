@@ -1,0 +1,93 @@
+"""The state directory itself: background cycles are saved without any request after them, a
+directory is one process's, and a store of another layout is refused (issue 22)."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harness.clients.provisioning_admin import ProvisioningAdmin
+from harness.clients.session import Harness
+from harness.serving.stack import Stack
+from mock_idp.snapshot.store import DATABASE, StateDirectoryError, TenantStore, read_state
+
+SCHEDULER = "https://login.microsoftonline.com/_mock/provisioning/scheduler"
+
+
+@pytest.fixture
+def stack_with_state(tmp_path: Path) -> Iterator[Stack]:
+    stack = Stack(state_directory=tmp_path / "state", scim_store="memory").start()
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+def _saved_job(directory: Path) -> dict[str, object]:
+    found = read_state(directory)
+    assert found is not None
+    (job,) = found["provisioningJobs"]
+    return job
+
+
+def test_a_background_cycle_is_saved_with_no_request_after_it(
+    stack_with_state: Stack, tmp_path: Path
+) -> None:
+    stack = stack_with_state
+    with stack.http_client() as client:
+        harness = Harness(stack, client)
+        provisioning = ProvisioningAdmin(client, harness.admin.headers)
+        user = harness.admin.create_user(
+            "Passw0rd!1",
+            userPrincipalName="ada@contoso.com",
+            displayName="Ada",
+            mail="ada@contoso.com",
+        )
+        app = harness.admin.add_gallery_app("RingCentral")
+        harness.admin.assign(app, user["id"])
+        job = provisioning.create_job(app)
+        scim = stack.vendors["ringcentral"].scim
+        assert scim is not None
+        provisioning.save_credentials(job, scim.base_url, scim.token)
+        provisioning.start(job)
+        assert _saved_job(tmp_path / "state")["watermark"] is None
+        client.post(SCHEDULER, json={"running": True, "poll_seconds": 0.05}).raise_for_status()
+    try:
+        # Watched in memory, not over HTTP: a request would save the tenant itself.
+        jobs = stack.tenant.provisioning.jobs
+        deadline = time.monotonic() + 30
+        while not jobs[job.job_id].history:
+            assert time.monotonic() < deadline, "the scheduler ran no cycle"
+            time.sleep(0.05)
+        while _saved_job(tmp_path / "state")["watermark"] is None:
+            assert time.monotonic() < deadline, "the background cycle was not saved"
+            time.sleep(0.05)
+    finally:
+        with stack.http_client() as client:
+            client.post(SCHEDULER, json={"running": False}).raise_for_status()
+    saved = _saved_job(tmp_path / "state")
+    assert [cycle["kind"] for cycle in saved["history"]] == ["Initial"]  # type: ignore[union-attr]
+
+
+def test_a_state_directory_is_one_process_s(tmp_path: Path) -> None:
+    first = TenantStore(tmp_path)
+    try:
+        with pytest.raises(StateDirectoryError, match="in use by another entra-harness process"):
+            TenantStore(tmp_path)
+    finally:
+        first.close()
+    TenantStore(tmp_path).close()  # free again once the first is closed
+
+
+def test_a_store_of_another_layout_is_refused(tmp_path: Path) -> None:
+    TenantStore(tmp_path).close()
+    with sqlite3.connect(tmp_path / DATABASE) as connection:
+        connection.execute("PRAGMA user_version = 99")
+    with pytest.raises(StateDirectoryError, match="layout version 99; this entra-harness reads"):
+        TenantStore(tmp_path)
+    with pytest.raises(StateDirectoryError, match="layout version 99"):
+        TenantStore(tmp_path)  # refused again, not "in use": the first refusal let go
