@@ -29,6 +29,8 @@ ADMIN_COOKIE = "entra_admin"
 APP_ROLES = {GLOBAL_ADMINISTRATOR, CLOUD_APPLICATION_ADMINISTRATOR, APPLICATION_ADMINISTRATOR}
 USER_ROLES = {GLOBAL_ADMINISTRATOR, USER_ADMINISTRATOR}
 APPS = ("Enterprise applications", "/enterprise-apps")
+# The sign-in's return and the account manager's links answer without a signed-in admin.
+ACCOUNT_PATHS = {"/auth", "/signout", "/switch-account"}
 
 
 def register_admin_pages(app: Flask, tenant: Tenant) -> None:
@@ -72,7 +74,7 @@ def register_admin_pages(app: Flask, tenant: Tenant) -> None:
 
     @pages.before_request
     def require_admin() -> Response | None:
-        if request.path.startswith("/api/") or request.path == "/auth":
+        if request.path.startswith("/api/") or request.path in ACCOUNT_PATHS:
             return None
         if request.path.startswith("/users"):
             return guard(USER_ROLES, DIRECTORY_ROLES[USER_ADMINISTRATOR])
@@ -87,6 +89,26 @@ def register_admin_pages(app: Flask, tenant: Tenant) -> None:
         session_id = next(sid for sid, s in tenant.sessions.items() if s is pending["session"])
         response = redirect(f"{tenant.admin_center_base}/enterprise-apps")
         response.set_cookie(ADMIN_COOKIE, session_id, secure=True, httponly=True)
+        return response
+
+    @pages.get("/signout")
+    def sign_out() -> Response:
+        """The account manager's Sign out: the admin center's session, then Entra's own (its
+        sign-out page, each app it signed the user in to sent a LogoutRequest)."""
+        response = redirect(f"{tenant.login_base}/{tenant.tenant_id}/oauth2/logout")
+        response.delete_cookie(ADMIN_COOKIE, secure=True, httponly=True)
+        return response
+
+    @pages.get("/switch-account")
+    def switch_account() -> Response:
+        """The account manager's "Sign in with a different account": Entra's sign-in page again,
+        whoever is signed in (prompt=select_account); then the admin center runs as the account
+        chosen."""
+        response = redirect(
+            f"{tenant.login_base}/{tenant.tenant_id}/oauth2/authorize"
+            f"?redirect_uri={tenant.admin_center_base}/auth&prompt=select_account"
+        )
+        response.delete_cookie(ADMIN_COOKIE, secure=True, httponly=True)
         return response
 
     @pages.get("/")

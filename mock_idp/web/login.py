@@ -352,7 +352,10 @@ def create_login_app(tenant: Tenant) -> Flask:
         ctx = new_guid()
         with tenant.lock:
             tenant.pending[ctx] = {"kind": "return", "return_to": return_to}
-        session = current_session(tenant)
+        # prompt=login or select_account: the sign-in page even with a session (OpenID Connect
+        # Core §3.1.2.1; the account manager's "Sign in with a different account").
+        forced = request.args.get("prompt") in ("login", "select_account")
+        session = None if forced else current_session(tenant)
         return finish(ctx, session) if session is not None else login_page(ctx)
 
     def login_form(ctx: str, login: str, stage: str, error: AadstsError | None = None) -> str:

@@ -53,6 +53,24 @@ def create_myapps_app(tenant: Tenant) -> Flask:
         response.set_cookie(MYAPPS_COOKIE, session_id, secure=True, httponly=True)
         return response
 
+    @app.get("/signout")
+    def sign_out() -> Response:
+        """The account manager's Sign out: My Apps' session, then Entra's (every app signed in
+        to gets a LogoutRequest)."""
+        response = redirect(f"{tenant.login_base}/{tenant.tenant_id}/oauth2/logout")
+        response.delete_cookie(MYAPPS_COOKIE, secure=True, httponly=True)
+        return response
+
+    @app.get("/switch-account")
+    def switch_account() -> Response:
+        """The account manager's "Sign in with a different account": Entra's sign-in page."""
+        response = redirect(
+            f"{tenant.login_base}/{tenant.tenant_id}/oauth2/authorize"
+            f"?redirect_uri={tenant.myapps_base}/auth&prompt=select_account"
+        )
+        response.delete_cookie(MYAPPS_COOKIE, secure=True, httponly=True)
+        return response
+
     @app.get("/")
     def portal() -> Response:
         session = signed_in()

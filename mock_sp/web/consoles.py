@@ -198,11 +198,22 @@ def create_console_pages(vendor: Vendor) -> Blueprint:
 
     @pages.post("/console/<key>/mapping")
     def save_mapping(key: str) -> Response:
-        """Step 1 c-d: Attribute Mapping, Map Email Attribute to, Save."""
+        """Step 1 c-d: Attribute Mapping, Map Email Attribute to, Save; a metadata file chosen
+        with Browse but not uploaded yet is uploaded by the same Save (tutorial 000, step d)."""
         chosen = console(key, "metadata")
-        chosen_claim = request.form.get("email_attribute", "")
-        vendor.sp(region_key()).save_console_fields({"email_attribute": chosen_claim})
-        return metadata_page(chosen, editing=True, notice="Attribute Mapping saved.")
+        sp = vendor.sp(region_key())
+        upload = request.files.get("metadata")
+        document = upload.read() if upload else b""
+        notice = "Attribute Mapping saved."
+        if document:
+            try:
+                sp.upload_idp_metadata(document)
+            except MetadataError as refused:
+                error = f"The metadata file was not accepted: {refused}. Nothing was saved."
+                return metadata_page(chosen, 400, True, error=error)
+            notice = "Metadata uploaded: SSO General Information is filled in. " + notice
+        sp.save_console_fields({"email_attribute": request.form.get("email_attribute", "")})
+        return metadata_page(chosen, editing=True, notice=notice)
 
     @pages.post("/console/<key>/enable")
     def enable(key: str) -> Response:
