@@ -89,6 +89,8 @@ def command_up(args: argparse.Namespace) -> int:
         # own background scheduler (one thread, the one /_mock/provisioning/scheduler controls).
         _provisioning_scheduler(stack, running=True, poll_seconds=args.provisioning_poll_seconds)
     info = stack.describe()
+    if stack.tenant_state is not None:
+        info["state"] = stack.tenant_state.describe()
     # `up` is for one person on this machine: controls on, and the landing page says so.
     info["controls"] = {"enabled": True, "bind": args.bind, "path": "/_mock/"}
     credentials = info["credentials"]
@@ -117,6 +119,10 @@ def command_up(args: argparse.Namespace) -> int:
             print(f"Demo user: {demo['userPrincipalName']} / {demo['password']}")
         for host, address in info["hosts"].items():
             print(f"  https://{host}/  ->  {address}")
+        if stack.tenant_state is not None:
+            state = info["state"]
+            loaded = f"loaded in {state['load_ms']} ms" if state["restored"] else "new"
+            print(f"Tenant state in {state['directory']} ({loaded}); every change is saved.")
         print("Ctrl-C stops it.", flush=True)
     _wait_for_interrupt()
     if args.provisioning_poll_seconds > 0:

@@ -3,6 +3,7 @@ at start, and the tenant saved after every request, before the response is sent.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -18,17 +19,27 @@ class TenantState:
     """The tenant's store, with whether the directory held a tenant already (`restored`)."""
 
     def __init__(self, tenant: Tenant, directory: Path) -> None:
+        started = time.perf_counter()
         self.store = TenantStore(directory)
         found = self.store.load()
         self.restored = found is not None
         if found is not None:
             load_sections(tenant, found)
+        self.load_seconds = time.perf_counter() - started
         self.tenant = tenant
         tenant.change_listeners.append(self.save)
         self.save()  # a new directory starts with the fresh tenant
 
     def save(self) -> None:
         self.store.save(self.tenant)
+
+    def describe(self) -> dict[str, Any]:
+        """For `up --print-urls json` and its text: where, and whether it was loaded."""
+        return {
+            "directory": str(self.store.directory.resolve()),
+            "restored": self.restored,
+            "load_ms": round(self.load_seconds * 1000, 1),
+        }
 
     def close(self) -> None:
         self.store.close()
