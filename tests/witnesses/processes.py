@@ -37,6 +37,19 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path, second
     raise RuntimeError(f"port {port} not open after {seconds} s: {tail(log)}")
 
 
+def wait_for_socket(
+    path: Path, process: subprocess.Popen[bytes], log: Path, seconds: float
+) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"exited {process.returncode}: {tail(log)}")
+        if path.exists():
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"no socket {path} after {seconds} s: {tail(log)}")
+
+
 def tail(path: Path, lines: int = 30) -> str:
     return (
         "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""

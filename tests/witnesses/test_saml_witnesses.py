@@ -20,6 +20,7 @@ from harness.clients.session import Harness
 from harness.clients.tenant_admin import AppHandle
 from harness.serving.stack import DEMO_PASSWORD
 from tests.witnesses.mellon import MellonSite
+from tests.witnesses.shibboleth import ShibbolethSite
 from tests.witnesses.sites import WitnessSite
 
 UPN = "B.Simon@contoso.com"
@@ -47,7 +48,10 @@ MODES = [
     Mode("encrypted-assertion", encrypted=True),
     Mode("single-logout", logout=True),
 ]
-WITNESSES: dict[str, Callable[[Path], Any]] = {"mellon": MellonSite}
+WITNESSES: dict[str, Callable[[Path], Any]] = {
+    "shibboleth": ShibbolethSite,
+    "mellon": MellonSite,
+}
 
 
 @pytest.fixture
@@ -80,7 +84,7 @@ class Refused(AssertionError):
 def landed(page: Any, url: str, site: WitnessSite) -> str:
     """The page's text once the browser is at `url`; on a refusal, what the SP logged."""
     try:
-        page.wait_for_url(f"{url}*", timeout=10_000)
+        page.wait_for_url(f"{url}**", timeout=10_000)
     except Exception as error:
         raise Refused(
             f"{site.name} refused: at {page.url}\n{page.inner_text('body')[:800]}\n"
@@ -99,6 +103,7 @@ def sign_in_and_out(
         page.goto(f"https://launcher.myapps.microsoft.com/api/signin/{app.app_id}")
     else:
         page.goto(site.protected_url)
+    landed(page, "https://login.microsoftonline.com/", site)
     sign_in_on_entra(page, UPN, DEMO_PASSWORD)
     text = landed(page, site.protected_url, site)
     assert f"REMOTE_USER={UPN}" in text, text
