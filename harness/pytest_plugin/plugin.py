@@ -71,6 +71,7 @@ FEATURE_TAGS = {
     "negative": "a refusal or error case",
     "provisioning": "SCIM user provisioning",
     "walkthrough": "follows a tutorial's own steps in the UI",
+    "imported": "generated for an imported gallery tutorial (harness.gallery_scenarios)",
 }
 
 
