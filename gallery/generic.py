@@ -223,6 +223,11 @@ def _scim(
         assumptions.append(
             f"Tenant URL not in the tutorial (the vendor hands it out): the harness uses {tenant_url}"
         )
+    if prov.get("auth") not in (None, "bearer_token"):
+        assumptions.append(
+            f"Admin Credentials: the tutorial uses {prov['auth']}; the harness gives a Secret Token "
+            "(the vendor's authorization grant is not simulated)"
+        )
     groups = "provision_groups" in prov.get("capabilities", []) or bool(
         prov.get("group_attributes")
     )
