@@ -56,6 +56,7 @@ def command_up(args: argparse.Namespace) -> int:
     from harness.clients.demo_setup import (
         ADMIN_PASSWORD,
         create_administrator,
+        restore_ringcentral_vendor,
         set_up_ringcentral_tutorial,
     )
     from harness.clients.people import administrator as administrator_person
@@ -80,6 +81,7 @@ def command_up(args: argparse.Namespace) -> int:
         harness = Harness(stack, client)
         if restored:
             administrator = administrator_person(ADMIN_PASSWORD)
+            links.update(restore_ringcentral_vendor(harness))
         else:
             administrator = create_administrator(harness)
             if not args.empty:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from harness.clients.people import Person, administrator, b_simon
 from harness.clients.session import Harness
+from harness.clients.tenant_admin import AppHandle
 from harness.clients.vendor_setup import configure_vendor_sso, create_vendor_user
 from harness.serving.stack import DEMO_PASSWORD
 
@@ -39,4 +40,31 @@ def set_up_ringcentral_tutorial(harness: Harness) -> dict[str, str]:
             harness.stack.tenant.find_app(app.app_id)
         ),
         "App Federation Metadata Url": harness.admin.app_federation_metadata_url(app),
+    }
+
+
+def restore_ringcentral_vendor(harness: Harness) -> dict[str, str]:
+    """After `up --state DIR` restored tutorial 000's tenant: the vendors live in memory, so
+    RingCentral is given the app's metadata and B.Simon again, and she signs in as after the
+    first start. Nothing is done when the restored tenant has no such app or no B.Simon."""
+    tenant = harness.stack.tenant
+    person = b_simon(DEMO_PASSWORD)
+    region = harness.gallery_app("RingCentral").sso.region("us")
+    app = next(
+        (
+            a
+            for a in tenant.apps.values()
+            if a.gallery_key == "ringcentral" and region.identifier in a.identifiers
+        ),
+        None,
+    )
+    if app is None or tenant.directory.find_by_upn(person.upn) is None:
+        return {}
+    handle = AppHandle(app.display_name, app.app_id, app.application_object_id, app.object_id)
+    configure_vendor_sso(harness, "RingCentral", region.key, handle)
+    create_vendor_user(harness, "RingCentral", region.key, person)
+    return {
+        "My Apps": "https://myapps.microsoft.com/",
+        "RingCentral user access URL": tenant.user_access_url(app),
+        "App Federation Metadata Url": harness.admin.app_federation_metadata_url(handle),
     }

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from harness.clients.demo_setup import restore_ringcentral_vendor, set_up_ringcentral_tutorial
+from harness.clients.http_browser import HttpBrowser
 from harness.clients.provisioning_admin import ProvisioningAdmin
 from harness.clients.session import Harness
-from harness.serving.stack import Stack
+from harness.serving.stack import DEMO_PASSWORD, Stack
 from mock_idp.snapshot.store import DATABASE, StateDirectoryError, TenantStore, read_state
 
 SCHEDULER = "https://login.microsoftonline.com/_mock/provisioning/scheduler"
@@ -91,3 +93,28 @@ def test_a_store_of_another_layout_is_refused(tmp_path: Path) -> None:
         TenantStore(tmp_path)
     with pytest.raises(StateDirectoryError, match="layout version 99"):
         TenantStore(tmp_path)  # refused again, not "in use": the first refusal let go
+
+
+def test_a_restored_tutorial_tenant_signs_b_simon_in_again(tmp_path: Path) -> None:
+    """`up --state` restores tutorial 000's tenant; the vendor, in memory, is set up again."""
+    first = Stack(state_directory=tmp_path / "state", scim_store="memory").start()
+    try:
+        with first.http_client() as client:
+            set_up_ringcentral_tutorial(Harness(first, client))
+    finally:
+        first.stop()
+    again = Stack(state_directory=tmp_path / "state", scim_store="memory").start()
+    try:
+        assert again.tenant_state is not None and again.tenant_state.restored
+        with again.http_client() as client:
+            links = restore_ringcentral_vendor(Harness(again, client))
+        http = HttpBrowser(again.http_client())
+        try:
+            page = http.get(links["RingCentral user access URL"])
+            page = http.sign_in(page, "B.Simon@contoso.com", DEMO_PASSWORD)
+            landed = http.post_autopost(page)
+        finally:
+            http.close()
+        assert 'id="signed-in-user">b.simon@contoso.com<' in landed.text.lower()
+    finally:
+        again.stop()
