@@ -35,7 +35,9 @@ class MellonSite:
         self.acs_url = f"{self.base}/mellon/postResponse"
         self.logout_url = f"{self.base}/mellon/logout"
         self.protected_url = f"{self.base}/cgi/attributes"
+        self.landing_url = self.protected_url
         self.signed_out_url = f"{self.base}/signed-out.txt"
+        self.unsupported: dict[str, str] = {}
         directory.mkdir(parents=True, exist_ok=True)
         subprocess.run(
             ["/usr/sbin/mellon_create_metadata", self.entity_id, f"{self.base}/mellon"],
@@ -57,6 +59,10 @@ class MellonSite:
 
     def sp_metadata(self) -> bytes:
         return self.sp_metadata_file.read_bytes()
+
+    def signed_in_texts(self, upn: str) -> list[str]:
+        """The attributes page: the NameID as the user, the name claim as NAME_CLAIM."""
+        return [f"REMOTE_USER={upn}", f"NAME_CLAIM={upn}"]
 
     def logout_start_url(self) -> str:
         return f"{self.logout_url}?ReturnTo={self.signed_out_url}"

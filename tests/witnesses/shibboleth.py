@@ -45,7 +45,9 @@ class ShibbolethSite:
         self.acs_url = f"{self.base}/Shibboleth.sso/SAML2/POST"
         self.logout_url = f"{self.base}/Shibboleth.sso/SLO/Redirect"
         self.protected_url = f"{self.base}/cgi/attributes"
+        self.landing_url = self.protected_url
         self.signed_out_url = f"{self.base}/signed-out.txt"
+        self.unsupported: dict[str, str] = {}
         directory.mkdir(parents=True, exist_ok=True)
         subprocess.run(
             [
@@ -61,6 +63,10 @@ class ShibbolethSite:
     @property
     def encryption_certificate_pem(self) -> str:
         return (self.directory / "sp-cert.pem").read_text()
+
+    def signed_in_texts(self, upn: str) -> list[str]:
+        """The attributes page: the NameID as the user, the name claim as NAME_CLAIM."""
+        return [f"REMOTE_USER={upn}", f"NAME_CLAIM={upn}"]
 
     def logout_start_url(self) -> str:
         return f"{self.base}/Shibboleth.sso/Logout?return={self.signed_out_url}"

@@ -16,14 +16,19 @@ class WitnessSite(Protocol):
     entity_id: str
     acs_url: str
     logout_url: str | None
-    protected_url: str
+    protected_url: str  # where the browser goes first for an SP-initiated sign-in
+    landing_url: str  # where it lands signed in
     signed_out_url: str
     # Mode name -> the text of the SP's refusal in that mode, for interop quirks real Entra
     # shares (each documented with its source in docs/fidelity.md).
     quirks: dict[str, str]
+    # Mode name -> why the SP cannot be tried in that mode (it lacks the feature).
+    unsupported: dict[str, str]
 
     @property
     def encryption_certificate_pem(self) -> str: ...
+
+    def signed_in_texts(self, upn: str) -> list[str]: ...
 
     def logout_start_url(self) -> str: ...
 
