@@ -92,4 +92,10 @@ def configure_everything(harness: Harness) -> Configured:
     provisioning.save_notification(failing, "ops@contoso.com")
     provisioning.start(failing)
     provisioning.run_due()
+    # The tenant-wide federation metadata: its signing certificate is made on first download.
+    metadata = harness.http.get(
+        f"https://login.microsoftonline.com/{harness.tenant_id}"
+        "/federationmetadata/2007-06/federationmetadata.xml"
+    )
+    metadata.raise_for_status()
     return Configured(app, user["id"], group["id"])

@@ -39,6 +39,7 @@ def test_export_import_export_is_identical(harness: Harness) -> None:
     assert jobs["RingCentral"]["watermark"] is not None
     assert jobs["RingCentral"]["links"], "the provisioned user's link to RingCentral"
     assert jobs["8x8"]["quarantine"] is not None
+    assert first["tenant"][0]["federationSigningCertificate"] is not None
 
     _imported(harness, first)
     again = export_document(tenant, include_keys=True)
@@ -59,6 +60,7 @@ def _without_key_material(document: dict[str, Any]) -> dict[str, Any]:
     stripped = copy.deepcopy(document)
     stripped.pop("includesKeys")
     certificates = [c for app in stripped["applications"] for c in app["keyCredentials"]]
+    certificates += [t["federationSigningCertificate"] for t in stripped["tenant"]]
     for certificate in certificates:
         for made_anew in ("key", "thumbprint", "startDateTime", "endDateTime"):
             certificate.pop(made_anew)
