@@ -91,7 +91,8 @@ class TenantStore:
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
+        # The rows hold private signing keys and secret tokens: the owner's only.
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.path = self.directory / DATABASE
         self._owner = os.open(self.directory / "tenant.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC)
         try:
