@@ -97,13 +97,18 @@ def details(check: str, exchanges: list[Exchange]) -> dict[str, str]:
     """The request that went wrong, the response, Entra's reaction and the fix. The offending
     request is the engine's last refused one (an export that failed), else the check's last
     request (a check stops at the answer it cannot accept)."""
-    refused = [e for e in exchanges if e.by != "check-scim" and (e.status or 500) >= 400]
-    chosen = refused or exchanges
+    engine = [e for e in exchanges if e.by != "check-scim"]
+    refused = [e for e in engine if (e.status or 500) >= 400]
+    writes = [e for e in engine if e.method != "GET"]
+    chosen = refused or writes or exchanges
     exchange = chosen[-1] if chosen else None
     shown: dict[str, str] = {}
     if exchange is not None:
         shown["request"] = f"{exchange.request_text()} (sent by {exchange.by})"
         shown["response"] = exchange.response_text()
+    if not refused and writes and exchanges[-1].by == "check-scim":
+        # The engine's change was accepted; what the target then answered shows it was not made.
+        shown["read back"] = f"{exchanges[-1].request_text()}: {exchanges[-1].response_text()}"
     production = in_production(check, exchange)
     if production:
         shown["in production"] = production

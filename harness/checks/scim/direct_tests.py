@@ -84,7 +84,7 @@ class DirectTests:
     def new_user(self, name: str) -> dict[str, Any]:
         user_name = self.user_name(name)
         return self.tracker.create(
-            "/Users", user_body(user_name), user_name, f'userName eq "{user_name}"'
+            "/Users", user_body(user_name), user_name, ("userName", user_name)
         )
 
     # --- SCIM_User_Create_Test ---------------------------------------------------------------
@@ -97,7 +97,7 @@ class DirectTests:
         if answer.status in (200, 201) and body.get("id"):
             self.tracker.made.append(("/Users", str(body["id"])))
         elif answer.status in (200, 201):
-            self.tracker.unnamed.append(("/Users", f'userName eq "{user_name}"'))
+            self.tracker.forget_by_name("/Users", "userName", user_name)
         expect(
             answer.status in (200, 201), f"POST /Users answered {answer.describe()}, not 200/201"
         )
@@ -174,7 +174,7 @@ class DirectTests:
 
     def group_create(self) -> str:
         name = f"eh{self.run_id} direct"
-        created = self.tracker.create("/Groups", group_body(name), name, f'displayName eq "{name}"')
+        created = self.tracker.create("/Groups", group_body(name), name, ("displayName", name))
         expect(
             created.get("displayName") == name,
             f"POST /Groups returned displayName {created.get('displayName')!r}, sent {name!r}",

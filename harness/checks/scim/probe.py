@@ -130,7 +130,7 @@ class ScimProbe:
             if answer.status != 429 or attempt == RETRIES_429:
                 return answer
             self.throttled.append(retry_after)
-            self.sleep(min(_seconds(retry_after), MOST_RETRY_AFTER))
+            self.sleep(min(retry_seconds(retry_after), MOST_RETRY_AFTER))
         return answer
 
     def send_once(
@@ -217,7 +217,7 @@ class ScimProbe:
             self.send("DELETE", f"{endpoint}/{resource_id}")
 
 
-def _seconds(retry_after: str | None) -> float:
+def retry_seconds(retry_after: str | None) -> float:
     """Retry-After in delay-seconds; an HTTP-date or nothing waits one second."""
     try:
         return max(float(retry_after or "1"), 0.0)
@@ -274,38 +274,62 @@ def member_ids(group: dict[str, Any]) -> set[str]:
 
 
 class Tracker:
-    """What check-scim's own requests created, so that clean-up removes exactly that: by id, or
-    by filter when a create answered without an id (issue 16: no stray probe users)."""
+    """What check-scim's own requests created, so that clean-up removes exactly that: by id, or,
+    when a create answered without an id, the resources whose name is exactly the one sent
+    (issue 16: no stray probe users, and nothing else touched)."""
 
     def __init__(self, probe: ScimProbe) -> None:
         self.probe = probe
         self.made: list[tuple[str, str]] = []  # (endpoint, id)
-        self.unnamed: list[tuple[str, str]] = []  # (endpoint, filter) for creates without id
+        self.unnamed: list[tuple[str, str, str]] = []  # (endpoint, attribute, value)
 
     def create(
-        self, endpoint: str, body: dict[str, Any], label: str, lookup: str
+        self,
+        endpoint: str,
+        body: dict[str, Any],
+        label: str,
+        name: tuple[str, str],
+        need_id: bool = True,
     ) -> dict[str, Any]:
-        """POST and remember the result; `lookup` is a filter that finds it without its id."""
+        """POST and remember the result; `name` is (attribute, value) that finds it without its
+        id. `need_id` False: a 2xx without an id is not this check's business."""
         try:
             created = self.probe.create(endpoint, body, label)
-        except CheckFailed:
-            self.unnamed.append((endpoint, lookup))
-            raise
+        except CheckFailed as failure:
+            self.unnamed.append((endpoint, *name))
+            if need_id or "without an id" not in str(failure):
+                raise
+            return {}
         self.made.append((endpoint, str(created["id"])))
         return created
 
+    def forget_by_name(self, endpoint: str, attribute: str, value: str) -> None:
+        self.unnamed.append((endpoint, attribute, value))
+
     def clean_up(self) -> None:
-        for endpoint, lookup in self.unnamed:
-            with contextlib.suppress(CheckFailed):
-                answer = self.probe.send("GET", endpoint, params={"filter": lookup})
-                body = answer.body if isinstance(answer.body, dict) else {}
-                for resource in body.get("Resources") or []:
-                    if isinstance(resource, dict) and resource.get("id"):
-                        self.made.append((endpoint, str(resource["id"])))
+        for endpoint, attribute, value in self.unnamed:
+            self.made.extend((endpoint, found) for found in self.find(endpoint, attribute, value))
         for endpoint, resource_id in reversed(dict.fromkeys(self.made)):
             self.probe.delete(endpoint, resource_id)
         self.made.clear()
         self.unnamed.clear()
+
+    def find(self, endpoint: str, attribute: str, value: str) -> list[str]:
+        """Ids of the resources whose `attribute` is exactly `value` (a filter the target may
+        ignore is not trusted)."""
+        with contextlib.suppress(CheckFailed):
+            answer = self.probe.send(
+                "GET", endpoint, params={"filter": f'{attribute} eq "{value}"'}
+            )
+            body = answer.body if isinstance(answer.body, dict) else {}
+            return [
+                str(r["id"])
+                for r in body.get("Resources") or []
+                if isinstance(r, dict)
+                and r.get("id")
+                and str(read(r, attribute)).lower() == value.lower()
+            ]
+        return []
 
 
 def read_target(resource: dict[str, Any], target: str) -> Any:

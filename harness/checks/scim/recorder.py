@@ -25,6 +25,8 @@ class Recorder:
         self.exchanges = exchanges or Exchanges()
         self.results: list[CheckResult] = []
         self.outcome: dict[str, str] = {}  # base name -> pass, fail, skip, blocked
+        # Called after each check: brings in exchanges others sent (the engine's trace).
+        self.collect: Callable[[], None] = lambda: None
 
     def _result(self, name: str, **fields: object) -> CheckResult:
         test = microsoft.TEST_OF.get(name)
@@ -80,6 +82,7 @@ class Recorder:
         except Exception as error:  # a target's oddity must give a result, not a crash
             LOG.exception("check %s", shown)
             observed, ok = f"{type(error).__name__}: {error}", False
+        self.collect()
         self.outcome[name] = "pass" if ok else "fail"
         result = self._result(
             name,

@@ -14,7 +14,16 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from harness.checks.scim.probe import ERROR, USER, Answer, ScimProbe, Tracker, patch_body
+from harness.checks.scim.probe import (
+    ERROR,
+    MOST_RETRY_AFTER,
+    USER,
+    Answer,
+    ScimProbe,
+    Tracker,
+    patch_body,
+    retry_seconds,
+)
 from harness.checks.scim.recorder import expect
 
 REQUIRED_RATE = 25.0  # requests/s
@@ -54,6 +63,8 @@ def throughput(probe: ScimProbe, seconds: float) -> str:
     with ThreadPoolExecutor(SENDERS) as pool:
         list(pool.map(one, range(total)))
     elapsed = time.perf_counter() - started
+    if retry_after:  # the target asked for a pause: the checks that follow honour it
+        time.sleep(max(min(retry_seconds(a), MOST_RETRY_AFTER) for a in retry_after))
     answered = statuses.get(200, 0)
     rate = answered / elapsed
     shown = (
@@ -96,7 +107,7 @@ def bad_requests(probe: ScimProbe, tracker: Tracker, run_id: str, domain: str) -
 
     def user(label: str, **extra: Any) -> dict[str, Any]:
         user_name = f"eh{run_id}-{label}@{domain}"
-        tracker.unnamed.append(("/Users", f'userName eq "{user_name}"'))  # if it is created
+        tracker.forget_by_name("/Users", "userName", user_name)  # if it is created
         return {"schemas": [USER], "userName": user_name, **extra}
 
     seen = [
