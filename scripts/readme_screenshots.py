@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import ViewportSize, sync_playwright
 
 from harness.clients.demo_setup import create_administrator, set_up_ringcentral_tutorial
 from harness.clients.entra_pages import sign_in_on_entra
@@ -16,7 +16,7 @@ from harness.clients.session import Harness
 from harness.serving.stack import CHROMIUM, CHROMIUM_FLAGS, Stack
 
 ROOT = Path(__file__).resolve().parent.parent
-VIEWPORT = {"width": 1100, "height": 700}
+VIEWPORT: ViewportSize = {"width": 1100, "height": 700}
 
 
 def demo_report(path: Path) -> Path:

@@ -184,8 +184,16 @@ def command_demo(args: argparse.Namespace) -> int:
             str(Path(t).resolve()) for t in args.tutorial
         )
         module = "steps.imported_scenarios"
-    scenarios = importlib.util.find_spec(module)
-    if scenarios is None or scenarios.origin is None:
+    # The module's file, found without importing the step package (pytest then imports it
+    # itself, and can rewrite its asserts).
+    package = importlib.util.find_spec(module.split(".")[0])
+    origin = None
+    if package is not None and package.submodule_search_locations:
+        candidate = Path(
+            next(iter(package.submodule_search_locations)), module.split(".")[1] + ".py"
+        )
+        origin = str(candidate) if candidate.is_file() else None
+    if origin is None:
         raise CommandError(
             "the step library is not installed with this entra-harness",
             "reinstall it: pip install --force-reinstall entra-harness",
@@ -197,9 +205,15 @@ def command_demo(args: argparse.Namespace) -> int:
     progress = ScenarioProgress("Tutorial scenarios")
     code = pytest.main(
         [
-            scenarios.origin,
+            origin,
             "-p",
             "steps",
+            # The bar stands for pytest's per-test letters and percentages.
+            "-o",
+            "console_output_style=classic",
+            # harness is imported already (this command), so pytest cannot rewrite its asserts.
+            "-W",
+            "ignore::pytest.PytestAssertRewriteWarning",
             f"--rootdir={Path.cwd()}",
             "-q",
             "--demo-report",
