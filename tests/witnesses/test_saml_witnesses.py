@@ -20,6 +20,7 @@ from harness.clients.people import b_simon
 from harness.clients.session import Harness
 from harness.clients.tenant_admin import AppHandle
 from harness.serving.stack import DEMO_PASSWORD
+from tests.witnesses.lasso_site import LassoSite
 from tests.witnesses.library_sites import LIBRARY_UNSUPPORTED, LIBRARY_WITNESSES, LibrarySite
 from tests.witnesses.mellon import MellonSite
 from tests.witnesses.shibboleth import ShibbolethSite
@@ -53,6 +54,7 @@ MODES = [
 WITNESSES: dict[str, Callable[[Path], Any]] = {
     "shibboleth": ShibbolethSite,
     "mellon": MellonSite,
+    "lasso": LassoSite,
     **{library: partial(LibrarySite, library) for library in LIBRARY_WITNESSES},
 }
 # What a witness cannot do, known before it starts (a skip, with the reason, in the report).
