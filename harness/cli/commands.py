@@ -370,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         "check-scim",
         help="check an external SCIM endpoint the way Entra's gallery validation does, offline",
     )
-    add_options(scim.add_argument, SCIM_OPTIONS, required=("url", "token"))
+    add_options(scim.add_argument, SCIM_OPTIONS, required=("url",))
     scim.set_defaults(run=command_check_scim)
 
     bench = commands.add_parser("bench", help="run the benchmarks (bench/run.py) from the repo")
