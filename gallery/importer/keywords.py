@@ -175,6 +175,9 @@ ENTRA_VALUE_LABELS: dict[str, tuple[tuple[str, str], ...]] = {
         ("tumavtryck", "certificate"),
         ("certifikat (base64)", "certificate"),
         ("program-id", "application_id"),
+        # "klistrar du in URL-värdet för **app Federation-Metadata**": the App Federation Metadata Url.
+        ("app federation-metadata", "metadata_url"),
+        ("appens federationsmetadata", "metadata_url"),
     ),
     "fr": (
         ("url de connexion", "login_url"),
@@ -213,6 +216,17 @@ ENTRA_VALUE_LABELS: dict[str, tuple[tuple[str, str], ...]] = {
         ("huella digital", "certificate"),
         ("certificado (base64)", "certificate"),
     ),
+}
+# Verbs that move a value into an app-side field (English is matched as whole words by sso.TRANSFER);
+# "Select either **A** or **B**" only chooses an option.
+TRANSFER_VERBS: Words = {
+    "sv": ("klistra", "kopiera", "ange", "skriv", "ladda upp"),
+    "fr": ("coll", "copi", "entrez", "saisissez", "tapez", "charg"),
+    "de": ("einfügen", "fügen sie", "kopieren", "geben sie", "hochladen", "laden sie"),
+    "es": ("peg", "copi", "escriba", "introduzca", "cargue"),
+    "ja": ("貼り付け", "入力", "コピー", "アップロード"),
+    "zh": ("粘贴", "貼上", "输入", "輸入", "复制", "複製", "上传", "上傳"),
+    "ko": ("붙여넣", "입력", "복사", "업로드"),
 }
 # Words that mark a heading or sentence as about Entra itself, not the app's side.
 ENTRA: Words = {
@@ -276,7 +290,8 @@ CAPABILITIES: dict[str, dict[str, tuple[str, ...]]] = {
         "en": ("attributes synchronized", "keep user attributes", "attributes in sync"),
         "sv": ("synkroniserade",),
         "fr": ("synchronisés",),
-        "de": ("synchronisiert",),
+        # "Synchronisieren von Benutzerattributen zwischen Azure AD und …" (de-de checklists, 2021).
+        "de": ("synchronisiert", "synchronisieren von benutzerattributen"),
         "es": ("sincroniza",),
         "ja": ("同期",),
         "zh": ("同步",),
@@ -294,6 +309,9 @@ CAPABILITIES: dict[str, dict[str, tuple[str, ...]]] = {
         "en": ("single sign-on", "sso"),
         "sv": ("enkel inloggning",),
         "fr": ("authentification unique",),
+        "de": ("einmaliges anmelden",),
+        "es": ("inicio de sesión único",),
+        "ja": ("シングル サインオン",),
     },
 }
 # The intro of older tutorials without a checklist: "provision and de-provision users and/or groups".

@@ -15,6 +15,8 @@ from gallery.importer.scim_names import scim_name
 BULLET = re.compile(r"^(\s*)([*\-]\s+|\d+\.\s+)")
 CHECKLIST = re.compile(r"^\s*>\s*\[!div\s+class=\"?checklist\"?\]", re.IGNORECASE)
 # A SCIM attribute path as Entra's mapping writes it (RFC 7644 §3.10 attribute paths, with filters).
+# A named part of a Tenant URL pattern, spaces allowed: `{ALVAO REST API address}/scim`.
+SPAN_PLACEHOLDER = re.compile(r"<[^<>]+>|\{[^{}]+\}")
 SCIM_PATH = re.compile(r"^(urn:[\w.:\-]+:)?[A-Za-z][\w]*(\[[^\]]+\])?(\.[A-Za-z][\w]*)?$")
 
 
@@ -78,10 +80,11 @@ def _tenant_url(
         if urls:
             prov.tenant_url = Sourced(urls[0], line.number)
             return
-    # "Enter `https://…/scim/v2` as the Tenant URL" is sometimes a sub-step of the Admin Credentials step.
+    # "Enter `https://…/scim/v2` as the Tenant URL" is sometimes a sub-step of the Admin Credentials step;
+    # ALVAO gives its pattern: "the format `{ALVAO REST API address}/scim`".
     for line in document.lines:
         for span in code_spans(line.text):
-            if "://" in span and "/scim" in span.lower():
+            if ("://" in span or SPAN_PLACEHOLDER.search(span)) and "/scim" in span.lower():
                 prov.tenant_url = Sourced(span, line.number)
                 return
 

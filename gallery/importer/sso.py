@@ -39,7 +39,10 @@ ENTRA_VALUES = (
     ("entra identifier", "entra_identifier"),
     ("logout url", "logout_url"),
     ("sign-out url", "logout_url"),
+    # Zoom: "Copy the **SAML-P SIGN-OUT ENDPOINT** (App registrations > Endpoints)": Entra's logout URL.
+    ("saml-p sign-out endpoint", "logout_url"),
     ("federation metadata xml", "certificate"),
+    ("metadata xml", "certificate"),
     ("certificate (base64)", "certificate"),
     ("certificate (raw)", "certificate"),
     ("base-64 encoded certificate", "certificate"),
@@ -96,17 +99,59 @@ def _basic_saml_start(document: Document) -> int | None:
     return None
 
 
+def _values_start(document: Document) -> int | None:
+    """The Basic SAML step that types values. Newer tutorials first open Basic SAML Configuration to paste
+    values copied from the app (Acronis, 2025), then give the patterns in a later step: the first
+    mention whose region holds a value is the one, else the first mention."""
+    language = document.language
+    first = _basic_saml_start(document)
+    for line in document.lines:
+        if _is_note(line) or not kw.mentions(line.text, kw.BASIC_SAML, language):
+            continue
+        end = _region_end(document, line.number)
+        for inner in document.lines_between(line.number, end):
+            if _is_note(inner):
+                continue
+            spans = code_spans(inner.text)
+            if any(looks_like_value(span) for span in spans) or (
+                bare_urls(inner.text.replace("**", " "))
+                and any(field_of_label(t, language) for t in bold_terms(inner.text))
+            ):
+                return line.number
+    return first
+
+
+def _claim_columns(header: list[str], language: str) -> tuple[int, int, int | None] | None:
+    """Name, source and namespace columns of a claims table: Name | Source Attribute [| Namespace], or
+    Name | Namespace | Source Attribute (Zivver)."""
+    if len(header) < 2 or header[0] not in kw.words(kw.CLAIM_NAME, language):
+        return None
+    namespaces = kw.words(kw.CLAIM_NAMESPACE, language)
+    namespace = next((i for i, cell in enumerate(header) if cell in namespaces), None)
+    sources = kw.words(kw.CLAIM_SOURCE, language)
+    source = next(
+        (
+            i
+            for i, cell in enumerate(header[1:], start=1)
+            if i != namespace and any(cell == word or cell.startswith(word) for word in sources)
+        ),
+        None,
+    )
+    if source is None or (source != 1 and namespace != 1):
+        return None
+    return 0, source, namespace
+
+
+# Markdown backslash escapes ("https:\//zivver.com"): the page shows the character.
+MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!/|:])")
+
+
 def _is_claims_header(text: str, language: str) -> bool:
     """A Name | Source Attribute header: it ends the Basic SAML values (AWS lists claims early)."""
     if not text.strip().removeprefix(">").strip().startswith("|"):
         return False
     cells = [plain(cell).lower() for cell in split_row(text)]
-    sources = kw.words(kw.CLAIM_SOURCE, language)
-    return (
-        len(cells) >= 2
-        and cells[0] in kw.words(kw.CLAIM_NAME, language)
-        and any(cells[1] == word or cells[1].startswith(word) for word in sources)
-    )
+    return _claim_columns(cells, language) is not None
 
 
 def _region_end(document: Document, start: int) -> int | None:
@@ -140,7 +185,8 @@ def _modes(document: Document, sso: SsoImport, warnings: list[SourceWarning]) ->
         if _is_note(line):
             continue
         lowered = line.text.lower()
-        hit = next((lowered.find(word) for word in initiated if word in lowered), -1)
+        # The statement's last "initiated": "supports both **SP-initiated** and **IDP-initiated** SSO".
+        hit = max((lowered.rfind(word) for word in initiated), default=-1)
         if hit < 0:
             continue
         tokens = {token.upper() for token in MODE_TOKEN.findall(line.text[:hit])}
@@ -207,7 +253,7 @@ def _column_fields(document: Document, start: int, end: int | None) -> dict[int,
 
 def _urls(document: Document, sso: SsoImport, warnings: list[SourceWarning]) -> None:
     language = document.language
-    start = _basic_saml_start(document)
+    start = _values_start(document)
     if start is None:
         return
     end = _region_end(document, start)
@@ -291,24 +337,27 @@ def _urls(document: Document, sso: SsoImport, warnings: list[SourceWarning]) -> 
 
 def _claims(document: Document, sso: SsoImport, warnings: list[SourceWarning]) -> None:
     language = document.language
-    names = kw.words(kw.CLAIM_NAME, language)
-    sources = kw.words(kw.CLAIM_SOURCE, language)
-    namespaces = kw.words(kw.CLAIM_NAMESPACE, language)
     for table in document.tables:
         header = [plain(cell).lower() for cell in table.header]
-        if len(header) < 2 or header[0] not in names:
+        columns = _claim_columns(header, language)
+        if columns is None:
             continue
-        if not any(header[1] == word or header[1].startswith(word) for word in sources):
-            continue
-        namespace_column = next((i for i, cell in enumerate(header) if cell in namespaces), None)
+        _, source_column, namespace_column = columns
         for number, cells in table.rows:
             name = plain(cells[0]) if cells else ""
-            source = plain(cells[1]) if len(cells) > 1 else ""
+            source = plain(cells[source_column]) if len(cells) > source_column else ""
             if not name:
                 continue
             namespace = None
             if namespace_column is not None and len(cells) > namespace_column:
                 namespace = plain(cells[namespace_column]) or None
+            if namespace and MARKDOWN_ESCAPE.search(namespace):
+                warnings.append(
+                    SourceWarning(
+                        number, f"namespace written with a Markdown escape: {namespace!r}"
+                    )
+                )
+                namespace = MARKDOWN_ESCAPE.sub(r"\1", namespace)
             sso.claims.append(
                 Sourced({"name": name, "source": source, "namespace": namespace}, number)
             )
@@ -352,6 +401,20 @@ def _certificate(document: Document, sso: SsoImport, start: int) -> None:
             if marker in lowered:
                 sso.certificate = Sourced(value, line.number)
                 return
+
+
+def _certificate_choice(document: Document, sso: SsoImport) -> None:
+    """The certificate step offers two forms ("download the **Federation Metadata XML** and copy the **App
+    Federation Metadata url** as per your requirement"): the one an app-side field takes is the choice."""
+    if sso.certificate is None:
+        return
+    text = " ".join(
+        line.text for line in document.lines_between(sso.certificate.line, sso.certificate.line + 1)
+    )
+    offered = {value for marker, value in CERTIFICATE_MARKERS if marker in text.lower()}
+    taken = {field.value["entra_value"] for field in sso.app_side_fields}
+    if len(offered) > 1 and "metadata_url" in offered and "metadata_url" in taken:
+        sso.certificate = Sourced("metadata_url", sso.certificate.line)
 
 
 def _certificate_mismatch(
@@ -400,8 +463,20 @@ PASTE = re.compile(r"\b(paste|upload|copy)\b", re.IGNORECASE)
 SUPPORT = re.compile(r"support\b|mailto:", re.IGNORECASE)
 # "click **Choose file**": a button, not a field.
 BUTTON_TERM = re.compile(
-    r"\b(?:click|select|choose)\s+(?:on\s+)?(?:the\s+)?\*\*(.+?)\*\*", re.IGNORECASE
+    r"\b(?:click(?:ing)?|select(?:ing)?|choos(?:e|ing))\s+(?:on\s+)?(?:the\s+)?\*\*(.+?)\*\*",
+    re.IGNORECASE,
 )
+# "…, and then paste it into the **Identity Provider Single Sign-On URL** textbox": the field the value
+# goes into, whatever other bold terms (the section it was copied from) the sentence names.
+INTO_FIELD = re.compile(r"\binto\s+(?:the\s+)?\*\*(.+?)\*\*", re.IGNORECASE)
+# Verbs that move a value into a field; "Select either **A** or **B**" only chooses an option.
+TRANSFER = re.compile(
+    r"\b(paste|pasting|upload|copy|copied|enter|type|use|provide|add|fill|import)\b", re.IGNORECASE
+)
+# Certificate armour in bold ("Remove the **---BEGIN CERTIFICATE---** … tags") is no field.
+ARMOUR = re.compile(r"-{3,}\s*(?:BEGIN|END)", re.IGNORECASE)
+# "…paste the **User Access URL** …": an app-side value Entra shows elsewhere (Properties page).
+OTHER_VALUE = re.compile(r"\b(url|id|identifier|endpoint)\b", re.IGNORECASE)
 BUTTON = re.compile(r"\b(click|select|choose)\s+(on\s+)?(the\s+)?\*\*", re.IGNORECASE)
 
 
@@ -416,6 +491,40 @@ def _entra_value_in_text(text: str, field_term: str) -> str | None:
         if words in rest:
             return value
     return None
+
+
+def _transfers(text: str, language: str) -> bool:
+    lowered = text.lower()
+    return bool(TRANSFER.search(text)) or any(
+        verb in lowered for verb in kw.TRANSFER_VERBS.get(language, ())
+    )
+
+
+# "Use the ACS URL … value Adobe provided you for **Reply URL**": a Basic SAML value the app gives.
+PROVIDED = re.compile(r"\bprovided (?:to )?you\b", re.IGNORECASE)
+
+
+def _values_from_app(document: Document, sso: SsoImport, start: int) -> None:
+    """Basic SAML fields the app side fills in ("Copy **Service provider reply URL** value, paste this
+    value into the **Reply URL** text box in the **Basic SAML Configuration** section") that the tutorial
+    gives no value for: their value is obtained later from the app, not in the text."""
+    language = document.language
+    region = _app_side_region(document, start)
+    if region is None:
+        return
+    marked = {item.value for item in sso.values_not_in_text}
+    for line in document.lines_between(*region):
+        if _is_note(line) or not (
+            kw.mentions(line.text, kw.BASIC_SAML, language) or PROVIDED.search(line.text)
+        ):
+            continue
+        for term in bold_terms(line.text):
+            name = field_of_label(term, language)
+            if name is None or kw.mentions(term, kw.BASIC_SAML, language):
+                continue
+            if not sso.urls.get(name) and name not in marked:
+                marked.add(name)
+                sso.values_not_in_text.append(Sourced(name, line.number))
 
 
 def _app_side_fields(document: Document, sso: SsoImport, start: int, app: str) -> None:
@@ -433,13 +542,50 @@ def _app_side_fields(document: Document, sso: SsoImport, start: int, app: str) -
             # "send the Certificate (Raw) and the User access URL to the <app> support team": values
             # handed to people, not typed into a console field.
             continue
-        terms = [term for term in bold_terms(line.text) if term.casefold() != app.casefold()]
+        if kw.mentions(line.text, kw.BASIC_SAML, language):
+            # "…paste this value into the **Reply URL** text box in the **Basic SAML Configuration**
+            # section": a value going from the app to Entra, not an app-side field.
+            continue
+        if not _transfers(line.text, language):
+            continue
+        terms = [
+            term
+            for term in bold_terms(line.text)
+            if term.casefold() != app.casefold() and not ARMOUR.search(term)
+        ]
         found: tuple[str, str] | None = None
+        into = INTO_FIELD.search(line.text)
+        into_value = None
+        if into is not None:
+            # The value is the other bold term naming an Entra value, else the plain words ("Copy the
+            # content of metadata XML file … paste it into the **Metadata XML** textbox").
+            into_value = next(
+                (
+                    value
+                    for term in terms
+                    if term != into.group(1) and (value := entra_value_of(term, language))
+                ),
+                None,
+            ) or _entra_value_in_text(line.text, into.group(1))
         # "Select **Browse** to upload the base-64 encoded certificate … into the **ADFS Certificate**":
         # buttons are no fields, the Entra value is named in plain words.
         buttons = {m.group(1) for m in BUTTON_TERM.finditer(line.text)}
         fields = [term for term in terms if term not in buttons]
-        if (
+        if into is not None and into_value is not None:
+            found = (into.group(1), into_value)
+        elif (
+            len(terms) >= 2
+            and FIELD_FIRST.match(line.text)
+            and PASTE.search(line.text)
+            and terms[1] not in buttons
+            and exact_entra_value(terms[0], language)
+            and not entra_value_of(terms[1], language)
+            and OTHER_VALUE.search(terms[1])
+        ):
+            # "In the **Login URL** box, paste the **User Access URL** from the application's
+            # **Properties** page": the field comes first and takes a value Entra shows elsewhere.
+            found = (terms[0], f"other: {terms[1]}")
+        elif (
             len(fields) == 1
             and PASTE.search(line.text)
             and not any(entra_value_of(term) for term in terms)
@@ -518,6 +664,8 @@ def extract_sso(document: Document, warnings: list[SourceWarning], app: str = ""
     if jit is not None:
         sso.jit = Sourced(True, jit.number)
     _app_side_fields(document, sso, start, app)
+    _values_from_app(document, sso, start)
+    _certificate_choice(document, sso)
     _certificate_mismatch(document, sso, start, warnings)
     if start == 0:
         warnings.append(SourceWarning(0, "no Basic SAML Configuration step found"))

@@ -19,6 +19,8 @@ TITLE_PATTERNS = (
     r"^(?:tutorial:\s*)?configure (?P<app>.+?) for automatic user provisioning",
     r"^(?:tutorial:\s*)?configure (?P<app>.+?) for (?:automatic )?(?:user )?provisioning",
     r"^(?:tutorial:\s*)?configure (?P<app>.+?) for single sign-on",
+    # "Configure an OpenID Connect OAuth application from Microsoft Entra app gallery".
+    r"^(?:tutorial:\s*)?configure (?:an? )?(?P<app>.+?) application from ",
     r"provisioning (?:into|to|for) (?P<app>.+?) with (?:microsoft entra|azure)",
     r"^(?:tutorial:\s*)?configure (?P<app>.+?) to (?:microsoft entra|azure ad|active directory)",
     r"^(?:självstudie:\s*)?konfigurera (?P<app>.+?) för automatisk",
@@ -52,6 +54,8 @@ NOT_SCIM_TITLE = re.compile(
 
 
 BOLD_TERM = re.compile(r"\*\*(.+?)\*\*")
+# The Admin Credentials form of non-SCIM connectors names an admin account's user name and password.
+ADMIN_CREDENTIAL = re.compile(r"\*\*admin (?:user ?name|password)\*\*", re.IGNORECASE)
 DOUBLED_WORD = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
 
 
@@ -102,11 +106,16 @@ def _is_provisioning(document: Document) -> bool:
     has_saml = kw.mentions(text, kw.BASIC_SAML, document.language)
     # The admin center's provisioning screenshots (`common/provisioning.png`, …) keep their English
     # names in every translation: tutorial 003 (French, 2019) is recognised by them.
+    # A token alone is no provisioning tutorial: OIDC pages speak of "access and refresh tokens". The
+    # Admin Credentials form pairs the token with a Tenant URL (or names the provisioning mode).
     return not has_saml and (
         "provisioning mode" in text
         or '[!div class="checklist"]' in text
         or "common/provisioning" in text
-        or kw.mentions(text, kw.SECRET_TOKEN, document.language)
+        or (
+            kw.mentions(text, kw.SECRET_TOKEN, document.language)
+            and kw.mentions(text, kw.TENANT_URL, document.language)
+        )
     )
 
 
@@ -143,6 +152,11 @@ def _not_scim(document: Document, result: TutorialImport) -> Sourced | None:
         return None
     if prov.auth is not None and prov.auth.value == "basic":
         return Sourced("not-scim", prov.auth.line)
+    # Salesforce: an Admin Username and Admin Password (the "security token" goes into the Secret Token
+    # box) for the vendor's own user API, and no SCIM named anywhere.
+    admin = next((line for line in document.lines if ADMIN_CREDENTIAL.search(line.text)), None)
+    if admin is not None:
+        return Sourced("not-scim", admin.number)
     return None
 
 
