@@ -202,3 +202,28 @@ def test_the_command_says_one_line_and_exits_2_when_nothing_answers(tmp_path: Pa
     lines = [line for line in result.stderr.splitlines() if "entra-harness check-scim:" in line]
     assert len(lines) == 1 and "cannot reach the SCIM endpoint" in lines[0], result.stderr
     assert "FAIL" not in result.stdout
+
+
+def test_the_built_in_vendors_scim_urls_from_up_are_checked_like_a_staging_endpoint(
+    entra_stack: Any, tmp_path: Path
+) -> None:
+    """`entra-harness up` serves https://platform.ringcentral.com/scim/v2 on a local port with
+    its test CA: --resolve and --ca-file reach it (docs/external-targets.md)."""
+    ringcentral = entra_stack.vendors["ringcentral"].scim
+    host = "platform.ringcentral.com"
+    port = entra_stack.host_map.ports[host]
+    assert ringcentral.base_url == f"https://{host}/scim/v2"
+    limits = ["schema-discovery", "scim-user-update", "scim-update-manager", "user-update"]
+    limits += ["manager-set", "manager-change", "manager-remove"]  # test_check_scim.VENDORS
+    run = check(
+        f"https://{host}:{port}/scim/v2",
+        ringcentral.token,
+        tmp_path,
+        app="ringcentral",
+        groups=False,
+        skip=limits,
+        ca_file=str(entra_stack.ca.ca_path),
+        resolve=[f"{host}:{port}:127.0.0.1"],
+    )
+    assert run.failed == [], [f"{r.name}: {r.observed}" for r in run.failed]
+    assert {"user-create", "pod-user", "user-delete"} <= {r.name for r in run.results if r.passed}
