@@ -20,6 +20,7 @@ from .acs import AcsPolicy, AcsRefusal, ReplayCache, SignedInAssertion, validate
 from .directory import VendorDirectory, VendorUser
 from .idp_settings import (
     IdpSettings,
+    MetadataError,
     certificate_from_upload,
     parse_idp_metadata,
     self_signed_key_pair,
@@ -46,6 +47,8 @@ SWITCHES = ("sso_enabled", "allow_password_login")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
+# Certificate downloads (Base64, Raw) as opposed to metadata (XML, URL).
+CERTIFICATE_FILES = ("base64", "raw")
 DISPLAY_NAME_CLAIM = "http://schemas.microsoft.com/identity/claims/displayname"
 
 
@@ -162,6 +165,11 @@ class ServiceProvider:
     # console
     def upload_idp_metadata(self, document: bytes) -> IdpSettings:
         """Console: upload the IdP's federation metadata; SSO General Information fills in."""
+        if self.app.sso.certificate in CERTIFICATE_FILES:
+            # The tutorial hands this vendor a certificate file, not metadata (imported apps).
+            raise MetadataError(
+                f"{self.app.name} takes the Certificate ({self.app.sso.certificate}), not metadata"
+            )
         idp = parse_idp_metadata(document)
         with self.lock:
             self.settings.idp = idp

@@ -12,7 +12,7 @@ from gallery.generic import gallery_app_from_summary
 from harness.gallery_scenarios.features import feature_text
 from mock_kernel.clock import Clock
 from mock_sp.acs import AcsRefusal, SignedInAssertion
-from mock_sp.idp_settings import self_signed_key_pair
+from mock_sp.idp_settings import MetadataError, self_signed_key_pair
 from mock_sp.service_provider import ServiceProvider, SettingError
 
 SSO: dict[str, Any] = {
@@ -185,6 +185,8 @@ def test_the_console_takes_only_the_certificate_form_the_tutorial_names() -> Non
     with pytest.raises(SettingError) as refused:
         sp.save_console_fields(fields, der)
     assert "Certificate (base64)" in str(refused.value)
+    with pytest.raises(MetadataError):
+        sp.upload_idp_metadata(b"<EntityDescriptor/>")
     sp.save_console_fields(fields, pem.encode())
     assert sp.settings.sso_enabled
 
