@@ -62,7 +62,10 @@ def restore_ringcentral_vendor(harness: Harness) -> dict[str, str]:
         return {}
     handle = AppHandle(app.display_name, app.app_id, app.application_object_id, app.object_id)
     configure_vendor_sso(harness, "RingCentral", region.key, handle)
-    create_vendor_user(harness, "RingCentral", region.key, person)
+    # RingCentral's users are its SCIM store, kept in DIR/scim: she may be there already.
+    known = harness.console("RingCentral").users(region.key)
+    if not any(user["email"].lower() == person.email.lower() for user in known):
+        create_vendor_user(harness, "RingCentral", region.key, person)
     return {
         "My Apps": "https://myapps.microsoft.com/",
         "RingCentral user access URL": tenant.user_access_url(app),

@@ -75,6 +75,10 @@ class VendorConsole:
         """Typed IdP settings: entity_id, sso_url, slo_url, certificate (PEM or base64)."""
         return self._call("PUT", f"/sso/{region}/idp", json=idp)
 
+    def users(self, region: str) -> list[dict[str, Any]]:
+        """The region's user directory (the console's users list)."""
+        return list(self._call("GET", f"/users/{region}"))
+
     def create_user(
         self,
         region: str,

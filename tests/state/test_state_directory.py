@@ -96,14 +96,15 @@ def test_a_store_of_another_layout_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_restored_tutorial_tenant_signs_b_simon_in_again(tmp_path: Path) -> None:
-    """`up --state` restores tutorial 000's tenant; the vendor, in memory, is set up again."""
-    first = Stack(state_directory=tmp_path / "state", scim_store="memory").start()
+    """`up --state` restores tutorial 000's tenant; the vendor's SSO settings, in memory, are
+    set up again, and B.Simon, in its SQLite user directory (DIR/scim), is found there."""
+    first = Stack(state_directory=tmp_path / "state").start()
     try:
         with first.http_client() as client:
             set_up_ringcentral_tutorial(Harness(first, client))
     finally:
         first.stop()
-    again = Stack(state_directory=tmp_path / "state", scim_store="memory").start()
+    again = Stack(state_directory=tmp_path / "state").start()
     try:
         assert again.tenant_state is not None and again.tenant_state.restored
         with again.http_client() as client:
