@@ -24,6 +24,8 @@ DS = "http://www.w3.org/2000/09/xmldsig#"
 
 # The scenario's browser page, stashed on its test item by the plugin's page fixture (its screenshots).
 PAGE_KEY = pytest.StashKey[Any]()
+# The step library's browser without Chromium (steps/acs_steps.py): its pages' history.
+HTTP_BROWSER = "http_browser"
 
 
 @dataclass
@@ -32,6 +34,10 @@ class StepRecord:
     status: str = "passed"
     # The screenshot's file name in the report's files folder.
     screenshot: str | None = None
+    # Without a real browser: the last page the step's HTTP browser received (its file name,
+    # and "status URL"), so a refusal shows the vendor's error page too.
+    page_file: str | None = None
+    page_caption: str = ""
     messages: list[dict[str, Any]] = field(default_factory=list)
     # {"vendor", "sentence", "decoded"} for each SCIM request a vendor received during the step.
     scim: list[dict[str, str]] = field(default_factory=list)
@@ -109,6 +115,7 @@ class DemoReport:
         # Per scenario: each SCIM host's last request seen, and the ids its answers named.
         self._scim_seen: dict[str, dict[str, int]] = {}
         self._scim_names: dict[str, dict[str, str]] = {}
+        self._pages_seen: dict[str, int] = {}
 
     # pytest-bdd hooks
     def pytest_bdd_before_scenario(
@@ -205,6 +212,8 @@ class DemoReport:
                 entry.screenshot = name
             except Exception:  # a closed page must not break the report
                 entry.screenshot = None
+        elif HTTP_BROWSER in request.fixturenames:
+            self._keep_http_page(request, record, entry)
         if "harness" in request.fixturenames:
             harness = request.getfixturevalue("harness")
             messages = harness.saml_log()
@@ -215,6 +224,20 @@ class DemoReport:
         if status == "failed":
             record.status = "failed"
         record.steps.append(entry)
+
+    def _keep_http_page(
+        self, request: pytest.FixtureRequest, record: ScenarioRecord, entry: StepRecord
+    ) -> None:
+        history = request.getfixturevalue(HTTP_BROWSER).history
+        seen = self._pages_seen.get(request.node.nodeid, 0)
+        self._pages_seen[request.node.nodeid] = len(history)
+        if len(history) <= seen or "html" not in history[-1].headers.get("content-type", ""):
+            return
+        last = history[-1]
+        name = f"{record.anchor}-{len(record.steps) + 1:02d}.html"
+        (self.files / name).write_bytes(last.content)
+        entry.page_file = name
+        entry.page_caption = f"{last.status_code} {last.url}"
 
     def _scim_exchanges(self, nodeid: str, harness: Any) -> list[dict[str, str]]:
         """What each vendor's SCIM endpoint received since the last step (its request log)."""
@@ -248,7 +271,7 @@ class DemoReport:
         for scenario in self.scenarios:
             index.learn(scenario.feature, set(scenario.tags))
         placed = [
-            (scenario, index.rows(scenario.feature, set(scenario.tags)))
+            (scenario, index.rows(scenario.feature, set(scenario.tags), scenario.name))
             for scenario in self.scenarios
         ]
         groups: dict[Row, list[ScenarioRecord]] = {}
@@ -312,6 +335,13 @@ class DemoReport:
                 f"{html.escape(exchange['sentence'])}<details><summary>request and "
                 f"response</summary><pre>{html.escape(exchange['decoded'])}</pre>"
                 "</details></div>"
+            )
+        if step.page_file:
+            # Sandboxed: the page is shown, its scripts (an auto-posting form) do not run.
+            parts.append(
+                f"<div class='page'>The page the browser received: "
+                f"{html.escape(step.page_caption)}<iframe loading='lazy' sandbox "
+                f"src='{self.files.name}/{step.page_file}' title='the page received'></iframe></div>"
             )
         if step.screenshot:
             source = f"{self.files.name}/{step.screenshot}"
@@ -399,7 +429,8 @@ section{border:1px solid #ddd;margin:16px 0;padding:8px 16px}
 section.failed{border-color:#c00;border-width:2px} .meta{color:#666;font-size:13px}
 li{margin:8px 0} li.failed .step{color:#c00} .step{font-weight:bold}
 a.shot img{width:100%;max-width:1100px;border:1px solid #ccc;display:block;margin:6px 0;cursor:zoom-in}
-dialog#lightbox{padding:0;border:0;max-width:98vw;max-height:98vh;overflow:auto}
+.page iframe{width:100%;height:320px;border:1px solid #ccc;display:block;margin:6px 0;background:#fff}
+.page{font-size:13px;color:#555} dialog#lightbox{padding:0;border:0;max-width:98vw;max-height:98vh;overflow:auto}
 dialog#lightbox img{display:block} dialog::backdrop{background:rgba(0,0,0,.7)}
 table.matrix{border-collapse:collapse;margin:8px 0 16px}
 .matrix th,.matrix td{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:14px}

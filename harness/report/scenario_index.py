@@ -65,15 +65,17 @@ class TutorialIndex:
             if kind is not None and len(mentioned_tutorials(feature)) == 1:
                 self.kinds.setdefault(number, kind)
 
-    def vendor(self, tags: set[str]) -> GalleryApp | None:
+    def vendor(self, tags: set[str], name: str = "") -> GalleryApp | None:
+        """By the vendor tag, else by the app's name in the scenario's (an outline's example
+        row names its vendor in its parameters, not always in its tags)."""
         for tag in sorted(tags):
             if tag.startswith("vendor_") and tag[len("vendor_") :] in self.gallery:
                 return self.gallery[tag[len("vendor_") :]]
-        return None
+        return next((app for app in self.gallery.values() if app.name in name), None)
 
-    def rows(self, feature: str, tags: set[str]) -> list[Row]:
+    def rows(self, feature: str, tags: set[str], name: str = "") -> list[Row]:
         numbers = mentioned_tutorials(feature)
-        vendor = self.vendor(tags)
+        vendor = self.vendor(tags, name)
         kind = kind_of(tags)
         if not numbers and vendor is not None:
             numbers = [n for n in vendor.tutorials if self.kinds.get(n) == kind]

@@ -42,11 +42,26 @@ Feature: RingCentral single sign-on with Microsoft Entra ID (tutorial 000)
 """
 
 
+# A refusal seen by the step library's plain HTTP browser: the report shows the vendor's page.
+HTTP_FEATURE = """@vendor_ringcentral @sso
+Feature: RingCentral's ACS checks (tutorial 000)
+
+  @negative
+  Scenario: RingCentral refuses an unsigned Response
+    Given RingCentral and the tenant are set up for IdP-initiated sign-on as its tutorial says
+    And B.Simon exists and is active in RingCentral
+    And the tenant's next Response to RingCentral is unsigned
+    When B.Simon signs in to RingCentral from a plain HTTP browser
+    Then the RingCentral error page says the signature check failed
+"""
+
+
 def write_project(directory: Path) -> Path:
     (directory / "features").mkdir(parents=True, exist_ok=True)
     (directory / "conftest.py").write_text(CONFTEST)
     (directory / "test_tutorial.py").write_text(TEST_MODULE)
     (directory / "features" / "ringcentral.feature").write_text(FEATURE)
+    (directory / "features" / "ringcentral_acs.feature").write_text(HTTP_FEATURE)
     return directory
 
 

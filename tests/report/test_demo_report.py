@@ -46,8 +46,8 @@ def test_a_misspelled_step_is_a_failed_scenario_with_its_error(
     report: tuple[subprocess.CompletedProcess[str], Path], page: Any
 ) -> None:
     result, _ = report
-    assert result.returncode == 1 and "1 failed, 2 passed" in result.stdout, result.stdout
-    assert page.locator("#summary").inner_text() == "2 of 3 scenarios passed; 1 failed."
+    assert result.returncode == 1 and "1 failed, 3 passed" in result.stdout, result.stdout
+    assert page.locator("#summary").inner_text() == "3 of 4 scenarios passed; 1 failed."
     failed = page.locator("section.scenario.failed")
     assert failed.count() == 1
     assert "A misspelled step fails the scenario" in failed.locator("h3").inner_text()
@@ -66,16 +66,17 @@ def test_the_first_screen_is_a_tutorial_by_mode_matrix_linking_to_the_scenarios(
     assert row.locator("th").inner_text() == "000 RingCentral SAML SSO"
     cells = row.locator("td")
     assert cells.nth(0).locator("a.mark.passed").count() == 1
-    assert cells.nth(1).locator("a.mark.passed").count() == 1
+    assert cells.nth(1).locator("a.mark.passed").count() == 2
     assert cells.nth(2).locator("a.mark.failed").count() == 1
     cells.nth(2).locator("a.mark").click()
-    assert page.evaluate("location.hash") == "#s3"
+    failed = page.locator("section.scenario.failed").get_attribute("id")
+    assert page.evaluate("location.hash") == f"#{failed}"
 
 
 def test_contents_grouped_by_tutorial_and_failures_first(page: Any) -> None:
     toc = page.locator("#toc")
     assert toc.locator("h4").all_inner_texts() == ["000 RingCentral SAML SSO"]
-    assert toc.locator("li").count() == 3
+    assert toc.locator("li").count() == 4
     assert page.locator("section.scenario.passed").first.is_visible()
     page.locator("#failures-first").check()
     assert not page.locator("section.scenario.passed").first.is_visible()
@@ -89,7 +90,7 @@ def test_screenshots_are_lazy_files_beside_a_small_report_and_enlarge(
     path = report[1]
     assert path.stat().st_size < 200_000
     assert "data:image" not in path.read_text()
-    files = sorted(p.name for p in (path.parent / "demo-files").iterdir())
+    files = sorted(p.name for p in (path.parent / "demo-files").glob("*.png"))
     assert files and "s9-01.png" not in files  # the earlier run's screenshot is gone
     assert not (path.parent / "failures" / "old_test").exists()
     shots = page.locator("a.shot img")
@@ -106,3 +107,12 @@ def test_screenshots_are_lazy_files_beside_a_small_report_and_enlarge(
     assert lightbox.locator("img").evaluate("img => img.naturalWidth") == 1100
     lightbox.click()
     assert not lightbox.is_visible()
+
+
+def test_a_refusal_without_chromium_shows_the_vendors_error_page(page: Any) -> None:
+    section = page.locator("section.scenario", has_text="RingCentral refuses an unsigned Response")
+    shown = section.locator(".page")
+    assert shown.count() == 1
+    assert "403 https://sso.ringcentral.com/sp/ACS.saml2" in shown.inner_text()
+    vendor_page = shown.frame_locator("iframe")
+    assert "the Assertion is not signed" in vendor_page.locator("body").inner_text()
