@@ -15,7 +15,9 @@ from harness.clients.http_browser import HttpBrowser
 from harness.clients.provisioning_admin import ProvisioningAdmin
 from harness.clients.session import Harness
 from harness.serving.stack import DEMO_PASSWORD, Stack
+from mock_idp.directory import User
 from mock_idp.snapshot.store import DATABASE, StateDirectoryError, TenantStore, read_state
+from mock_idp.tenant import Tenant
 
 SCHEDULER = "https://login.microsoftonline.com/_mock/provisioning/scheduler"
 
@@ -119,3 +121,25 @@ def test_a_restored_tutorial_tenant_signs_b_simon_in_again(tmp_path: Path) -> No
         assert 'id="signed-in-user">b.simon@contoso.com<' in landed.text.lower()
     finally:
         again.stop()
+
+
+def test_a_save_writes_only_the_entities_whose_json_changed(tmp_path: Path) -> None:
+    tenant = Tenant()
+    for number in range(50):
+        upn = f"user{number}@contoso.com"
+        tenant.directory.add_user(User(upn, f"User {number}", "Passw0rd!1", mail=upn))
+    store = TenantStore(tmp_path)
+    try:
+        assert store.save(tenant) == 50 + 2  # the users, the tenant's and provisioning settings
+        assert store.save(tenant) == 0
+        tenant.directory.users[next(iter(tenant.directory.users))].job_title = "Analyst"
+        assert store.save(tenant) == 1
+        user = tenant.directory.find_by_upn("user7@contoso.com")
+        assert user is not None
+        tenant.directory.hard_delete_user(user.id)
+        assert store.save(tenant) == 1
+        found = read_state(tmp_path)
+        assert found is not None and len(found["users"]) == 49
+        assert found["users"][0]["jobTitle"] == "Analyst", "a row keeps its place when updated"
+    finally:
+        store.close()
