@@ -132,6 +132,22 @@ def _regions(
     return list(kept.values())
 
 
+def _logout_path(
+    sso: dict[str, Any], values: dict[str, str], region: dict[str, Any], assumptions: list[str]
+) -> str | None:
+    """The tutorial's Logout URL (Basic SAML's, where Entra sends LogoutRequests) as the path the
+    SP serves single logout at; only on the ACS's host, where the vendor's SP answers."""
+    for pattern in sso.get("logout_url", []):
+        url = _https(fill(pattern, values))
+        parts = urlsplit(url)
+        # The vendor's own pages (mock_sp.web) are at /, /app and /logout (its Sign Out).
+        taken = parts.path in ("", "/", "/app", "/logout")
+        if parts.netloc == urlsplit(region["reply_url"]).netloc and not taken:
+            return parts.path
+        assumptions.append(f"Logout URL {url} is on another host than the ACS: not served")
+    return None
+
+
 def _console(
     app: str, sso: dict[str, Any], idp_configuration: str, host: str
 ) -> list[dict[str, Any]]:
@@ -312,6 +328,7 @@ def profile_data(summary: dict[str, Any], key: str | None = None) -> dict[str, A
         sso = {"modes": ["idp"], "reply_url": [], "identifier": []}
     regions = _regions(sso, values, domain, assumptions)
     console_host = f"console.{urlsplit(regions[0]['reply_url']).hostname}"
+    logout_path = _logout_path(sso, values, regions[0], assumptions)
     claims = []
     for claim in sso.get("claims", []):
         if claim["source"].strip().lower() in NOT_ATTRIBUTE_SOURCES:
@@ -342,6 +359,7 @@ def profile_data(summary: dict[str, Any], key: str | None = None) -> dict[str, A
             "certificate": certificate,
             "jit": bool(sso.get("jit")),
             "require_claims": True,
+            **({"logout_path": logout_path} if logout_path else {}),
             "claims": claims,
             "consoles": _console(app, sso, idp_configuration, console_host),
             "regions": regions,

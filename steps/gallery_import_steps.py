@@ -17,6 +17,7 @@ BASIC_LABELS = {
     "Identifier (Entity ID)": "identifier",
     "Reply URL": "reply_url",
     "Sign on URL": "sign_on_url",
+    "Logout Url": "logout_url",
 }
 
 
@@ -28,7 +29,9 @@ def added_with_basic(
     SAML Configuration with the values the tutorial gives (placeholders filled)."""
     values = {BASIC_LABELS[label]: value for label, value in datatable}
     handle = harness.admin.add_gallery_app(app)
-    harness.admin.configure_saml(handle, [values["identifier"]], [values["reply_url"]])
+    harness.admin.configure_saml(
+        handle, [values["identifier"]], [values["reply_url"]], values.get("logout_url")
+    )
     if values.get("sign_on_url"):
         harness.admin_center.set_basic(handle, signOnUrl=values["sign_on_url"])
     scenario_state.apps[app] = handle
@@ -46,6 +49,7 @@ def has_basic(harness: Harness, scenario_state: Scenario, app: str) -> None:
     assert [r["url"] for r in basic["replyUrls"]] == [region.reply_url], basic
     wanted = scenario_state.notes["basic"].get("sign_on_url")
     assert basic["signOnUrl"] == wanted, basic
+    assert basic["logoutUrl"] == scenario_state.notes["basic"].get("logout_url"), basic
 
 
 def _claim_type(claim: dict[str, str]) -> str:

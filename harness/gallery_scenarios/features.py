@@ -138,12 +138,16 @@ def feature_text(app: GalleryApp) -> str:
     basic = [("Identifier (Entity ID)", region.identifier), ("Reply URL", region.reply_url)]
     if region.sign_on_url and "sp" in app.sso.modes:
         basic.append(("Sign on URL", region.sign_on_url))
+    logout = f"https://{region.host}{app.sso.logout_path}" if app.sso.logout_path else None
+    if logout:
+        basic.append(("Logout Url", logout))
     return environment.get_template("sso.feature.j2").render(
         app=app,
         tutorial=tutorial,
         assumptions=assumptions,
         region=region,
         basic=basic,
+        logout=logout,
         setup=_sso_setup(app),
     )
 

@@ -201,3 +201,17 @@ def test_features_follow_the_tutorial() -> None:
     provisioning = feature_text(gallery_app_from_summary(PROVISIONING))
     assert '"path": "title", "value": "Sales Director"' in provisioning
     assert "limitation (not simulated): Alohi does not support soft-deletes." in provisioning
+
+
+def test_a_logout_url_on_the_acs_host_is_served_and_signed_out_of() -> None:
+    summary = copy.deepcopy(SSO)
+    summary["sso"]["logout_url"] = ["https://<SUBDOMAIN>.freedcamp.com/saml/slo"]
+    app = gallery_app_from_summary(summary)
+    assert app.sso.logout_path == "/saml/slo"
+    text = feature_text(app)
+    assert "| Logout Url | https://subdomain.freedcamp.com/saml/slo |" in text
+    assert "signs B.Simon out of Entra too (single logout)" in text
+    summary["sso"]["logout_url"] = ["https://logout.example.org/slo"]
+    elsewhere = gallery_app_from_summary(summary)
+    assert elsewhere.sso.logout_path is None
+    assert any("on another host" in a for a in elsewhere.imported["assumptions"])
