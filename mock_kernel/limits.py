@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from typing import Any
 
 from flask import Flask
@@ -19,6 +20,25 @@ MAX_JSON_DEPTH = 64
 
 # Strings (skipped whole, brackets inside them do not count) and the brackets that nest.
 _JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+# A SAML message a mock reads is a few KB: past this, a DEFLATE stream is refused, not inflated.
+MAX_INFLATED_BYTES = 256 * 1024
+
+
+def inflate_raw(raw: bytes, limit: int = MAX_INFLATED_BYTES) -> bytes:
+    """Raw DEFLATE (RFC 1951, SAML's Redirect binding) streamed with a bound: ValueError when it
+    inflates past `limit`, is broken, or does not end where the data ends."""
+    inflater = zlib.decompressobj(-15)
+    try:
+        document = inflater.decompress(raw, limit + 1)
+    except zlib.error as error:
+        raise ValueError(f"not a DEFLATE stream: {error}") from None
+    if len(document) > limit or inflater.unconsumed_tail:
+        raise ValueError(f"the message inflates past {limit} bytes")
+    if not inflater.eof or inflater.unused_data:
+        raise ValueError("the DEFLATE stream does not end where the data ends")
+    return document
 
 
 class JsonTooDeep(ValueError):

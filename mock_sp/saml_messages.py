@@ -4,6 +4,7 @@ LogoutResponse, over the HTTP-Redirect binding (SAML Bindings §3.4); no Flask."
 from __future__ import annotations
 
 import base64
+import binascii
 import uuid
 import zlib
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from urllib.parse import urlencode
 from lxml import etree
 
 from mock_kernel.clock import saml_instant
+from mock_kernel.limits import inflate_raw
 
 SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
 SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
@@ -39,9 +41,21 @@ def redirect_url(
 
 
 def decode_redirect(value: str) -> etree._Element:
-    xml = zlib.decompress(base64.b64decode(value), -15)
+    """A Redirect-bound message (SAML Bindings §3.4.4.1); anything that is not one (bad base64,
+    a broken or oversized DEFLATE stream, malformed XML, a DTD) raises ValueError."""
+    try:
+        raw = base64.b64decode(value.encode("ascii").translate(None, b" \t\r\n"), validate=True)
+    except (UnicodeEncodeError, binascii.Error) as error:
+        raise ValueError(f"not base64: {error}") from None
+    xml = inflate_raw(raw)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    return etree.fromstring(xml, parser)
+    try:
+        root = etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError as error:
+        raise ValueError(f"not XML: {error}") from None
+    if root.getroottree().docinfo.doctype:
+        raise ValueError("a DTD is not allowed in a SAML message")
+    return root
 
 
 def _root(tag: str, identifier: str, now: datetime, destination: str) -> etree._Element:
