@@ -6,6 +6,7 @@ from typing import Any
 
 from pytest_bdd import given, parsers, then
 
+from harness.clients.scim_view import ScimView
 from harness.clients.session import Harness
 from harness.gallery_scenarios.claim_sources import graph_property
 
@@ -96,3 +97,40 @@ def received_claims(
                 f"{claim_type}: {values!r}, expected [{expected!r}] ({claim['source']})"
             )
     assert not problems, f"{app}:\n" + "\n".join(problems)
+
+
+# --- groups (imported tutorials that provision groups) ------------------------------------------
+
+
+@given(parsers.parse('the tenant has the group "{group}" with B.Simon and the generated people'))
+def group_with_everyone(harness: Harness, scenario_state: Scenario, group: str) -> None:
+    """Groups > New group (Security), every person of the scenario a member (Graph members/$ref)."""
+    created = harness.admin._call(
+        "POST", "/groups", {"displayName": group, "securityEnabled": True}
+    )
+    for user_id in scenario_state.user_ids.values():
+        reference = {"@odata.id": f"https://graph.microsoft.com/v1.0/directoryObjects/{user_id}"}
+        harness.admin._call("POST", f"/groups/{created['id']}/members/$ref", reference)
+    scenario_state.notes.setdefault("groups", {})[group] = created["id"]
+
+
+@given(parsers.parse('the admin assigns the group "{group}" to {app}'))
+def group_assigned(harness: Harness, scenario_state: Scenario, group: str, app: str) -> None:
+    harness.admin.assign(scenario_state.app(app), scenario_state.notes["groups"][group])
+
+
+@then(parsers.parse('{app} holds the group "{group}" with its {count:d} members'))
+def holds_group(
+    harness: Harness, scenario_state: Scenario, app: str, group: str, count: int
+) -> None:
+    """The group at the vendor, its members the vendor's own ids of the tenant's members."""
+    profile = harness.gallery_app(app).scim_profile
+    assert profile is not None
+    view = ScimView(harness.http, profile.host)
+    groups = [g for g in view.stored("Group") if g.get("displayName") == group]
+    assert len(groups) == 1, (
+        f"{app} holds the groups {[g.get('displayName') for g in view.stored('Group')]}"
+    )
+    members = {m["value"] for m in groups[0].get("members", [])}
+    users = {u["id"] for u in view.stored()}
+    assert len(members) == count and members <= users, f"{app}: members {members}, users {users}"

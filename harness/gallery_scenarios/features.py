@@ -133,6 +133,8 @@ def feature_text(app: GalleryApp) -> str:
             assumptions=assumptions,
             profile=_profile(app),
             update=_update(app),
+            # Groups are provisioned where the tutorial says so (its capabilities or group table).
+            groups=bool(app.provisioning.get("groups", {}).get("enabled")),
         )
     region = app.sso.regions[0]
     basic = [("Identifier (Entity ID)", region.identifier), ("Reply URL", region.reply_url)]
