@@ -228,6 +228,18 @@ TRANSFER_VERBS: Words = {
     "zh": ("粘贴", "貼上", "输入", "輸入", "复制", "複製", "上传", "上傳"),
     "ko": ("붙여넣", "입력", "복사", "업로드"),
 }
+# The certificate named in plain words on the app side ("collez-le dans la zone de texte **Certificat
+# X.509**"): the Entra value is the certificate.
+CERTIFICATE_WORDS: Words = {
+    "en": ("certificate",),
+    "sv": ("certifikat",),
+    "fr": ("certificat",),
+    "de": ("zertifikat",),
+    "es": ("certificado",),
+    "ja": ("証明書",),
+    "zh": ("证书", "憑證"),
+    "ko": ("인증서",),
+}
 # Words that mark a heading or sentence as about Entra itself, not the app's side.
 ENTRA: Words = {
     "en": ("microsoft entra", "azure ad", "azure active directory", "entra id"),

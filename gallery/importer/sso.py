@@ -480,17 +480,25 @@ OTHER_VALUE = re.compile(r"\b(url|id|identifier|endpoint)\b", re.IGNORECASE)
 BUTTON = re.compile(r"\b(click|select|choose)\s+(on\s+)?(the\s+)?\*\*", re.IGNORECASE)
 
 
-def _entra_value_in_text(text: str, field_term: str) -> str | None:
+def _entra_value_in_text(text: str, field_term: str, language: str = "en") -> str | None:
     """The Entra value a sentence names outside its one bold term (the app's field)."""
     rest = plain(text.replace(f"**{field_term}**", " ")).lower()
     for words, value in (
-        *ENTRA_VALUES,
+        *_entra_labels(language),
         ("metadata xml", "certificate"),
-        ("certificate", "certificate"),
+        *((word, "certificate") for word in kw.words(kw.CERTIFICATE_WORDS, language)),
     ):
         if words in rest:
             return value
     return None
+
+
+def _pastes(text: str, language: str) -> bool:
+    """Paste, upload or copy, in English or the copy's language ("collez-le", "klistra in")."""
+    lowered = text.lower()
+    return bool(PASTE.search(text)) or any(
+        verb in lowered for verb in kw.TRANSFER_VERBS.get(language, ())
+    )
 
 
 def _transfers(text: str, language: str) -> bool:
@@ -566,7 +574,7 @@ def _app_side_fields(document: Document, sso: SsoImport, start: int, app: str) -
                     if term != into.group(1) and (value := entra_value_of(term, language))
                 ),
                 None,
-            ) or _entra_value_in_text(line.text, into.group(1))
+            ) or _entra_value_in_text(line.text, into.group(1), language)
         # "Select **Browse** to upload the base-64 encoded certificate … into the **ADFS Certificate**":
         # buttons are no fields, the Entra value is named in plain words.
         buttons = {m.group(1) for m in BUTTON_TERM.finditer(line.text)}
@@ -587,10 +595,10 @@ def _app_side_fields(document: Document, sso: SsoImport, start: int, app: str) -
             found = (terms[0], f"other: {terms[1]}")
         elif (
             len(fields) == 1
-            and PASTE.search(line.text)
-            and not any(entra_value_of(term) for term in terms)
+            and _pastes(line.text, language)
+            and not any(entra_value_of(term, language) for term in terms)
         ):
-            value = _entra_value_in_text(line.text, fields[0])
+            value = _entra_value_in_text(line.text, fields[0], language)
             if value:
                 found = (fields[0], value)
         elif len(terms) >= 2 and any(exact_entra_value(t, language) for t in terms):
