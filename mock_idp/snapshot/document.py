@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .entities import SECTIONS, Sections, load_sections, sections
+from .entities import SECTIONS, Sections, sections
 
 if TYPE_CHECKING:
     from ..tenant import Tenant
@@ -59,7 +59,3 @@ def read_snapshot(path: Path) -> Sections:
 
 def write_snapshot(tenant: Tenant, path: Path, include_keys: bool = False) -> None:
     Path(path).write_text(document_text(export_document(tenant, include_keys)), encoding="utf-8")
-
-
-def import_snapshot(tenant: Tenant, path: Path) -> None:
-    load_sections(tenant, read_snapshot(path))
