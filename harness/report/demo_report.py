@@ -397,7 +397,7 @@ def toc(groups: dict[Row, list[ScenarioRecord]]) -> str:
     for row, scenarios in groups.items():
         parts.append(f"<h4><a href='#{row_id(row)}'>{html.escape(row.label)}</a></h4><ol>")
         parts.extend(
-            f"<li class='{s.status}'><a href='#{s.anchor}'>{html.escape(s.name)}</a>"
+            f"<li class='entry {s.status}'><a href='#{s.anchor}'>{html.escape(s.name)}</a>"
             f"{' <b>failed</b>' if s.status == 'failed' else ''}</li>"
             for s in scenarios
         )
