@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,13 @@ from harness.gallery_scenarios.claim_sources import TEST_VALUES, graph_property
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHECKOUT = Path(__file__).resolve().parents[2]
-# Generated features live in a git-ignored cache of the checkout, one folder per tutorial set.
-CACHE = CHECKOUT / ".cache" / "gallery-scenarios"
+# Generated features live in a git-ignored cache of the checkout (the temporary directory when
+# installed from a wheel), one folder per tutorial set.
+CACHE = (
+    CHECKOUT / ".cache" / "gallery-scenarios"
+    if (CHECKOUT / ".git").exists()
+    else Path(tempfile.gettempdir()) / "entra-harness-gallery-scenarios"
+)
 # B.Simon's provisioning profile: a value for every source Entra's mappings read.
 PROVISIONING_PROFILE = (
     ("jobTitle", "Sales Manager"),
