@@ -198,6 +198,11 @@ def test_features_follow_the_tutorial() -> None:
     # Just-in-time: no vendor account is made before she signs in.
     assert "exists and is active in Freedcamp" not in sso
     assert "| Sign on URL | https://subdomain.freedcamp.com/login |" in sso
+    idp_only = copy.deepcopy(SSO)
+    idp_only["sso"]["modes"] = ["idp"]
+    text = feature_text(gallery_app_from_summary(idp_only))
+    assert "(IdP-initiated)" in text and "(SP-initiated)" not in text
+    assert 'Freedcamp says "does not support SP-initiated sign-on"' in text
     provisioning = feature_text(gallery_app_from_summary(PROVISIONING))
     assert '"path": "title", "value": "Sales Director"' in provisioning
     assert "limitation (not simulated): Alohi does not support soft-deletes." in provisioning
