@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .errors import NotFound
 from .ids import new_guid
 
 # Built-in role template ids (docs "Microsoft Entra built-in roles").
@@ -123,11 +124,11 @@ class Group:
     deleted_at: datetime | None = None
 
 
-class UserNotFound(KeyError):
+class UserNotFound(NotFound):
     pass
 
 
-class GroupNotFound(KeyError):
+class GroupNotFound(NotFound):
     pass
 
 

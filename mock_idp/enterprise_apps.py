@@ -7,6 +7,7 @@ from typing import Literal
 
 from .certificates import SigningCertificate
 from .claims import ClaimsPolicy
+from .errors import CertificateNotFound
 from .ids import new_guid
 from .xml_signing import SigningAlgorithm
 
@@ -85,7 +86,7 @@ class EnterpriseApp:
         wanted = thumbprint.upper()
         chosen = next((c for c in self.certificates if c.thumbprint == wanted), None)
         if chosen is None:
-            raise KeyError(f"no certificate with thumbprint {thumbprint}")
+            raise CertificateNotFound(f"no certificate with thumbprint {thumbprint}")
         for certificate in self.certificates:
             certificate.active = certificate is chosen
         return chosen

@@ -9,3 +9,15 @@ class TenantError(Exception):
     error page), AdminError (Graph and the admin center), ClaimError (claims configuration),
     JobError (provisioning). Anything else reaching a web app is unexpected: logged with its
     traceback and answered 500 in the app's shape."""
+
+
+class NotFound(TenantError, KeyError):
+    """Something the request names does not exist (a KeyError too, for older callers)."""
+
+
+class AppNotFound(NotFound):
+    """No enterprise app with that application ID or object ID."""
+
+
+class CertificateNotFound(NotFound):
+    """No signing certificate of the app with that thumbprint."""

@@ -15,6 +15,7 @@ from mock_kernel.clock import Clock
 from .certificates import KeyPool, SigningCertificate
 from .directory import Directory
 from .enterprise_apps import EnterpriseApp
+from .errors import AppNotFound
 from .ids import new_guid
 from .provisioning.state import ProvisioningState
 from .provisioning.wire import KeepAliveHttp, ScimHttp
@@ -153,7 +154,7 @@ class Tenant:
         for app in self.apps.values():
             if app_id_or_object_id in (app.app_id, app.object_id, app.application_object_id):
                 return app
-        raise KeyError(app_id_or_object_id)
+        raise AppNotFound(app_id_or_object_id)
 
     def new_session(self, user_id: str) -> str:
         session_id = new_guid()

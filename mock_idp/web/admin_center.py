@@ -19,6 +19,7 @@ from ..admin import AdminError
 from ..certificates import SigningCertificate
 from ..claims import NAMEID_FORMATS, ClaimError, ClaimRule, NameIdRule, Transformation
 from ..enterprise_apps import EnterpriseApp, ReplyUrl, SigningAlgorithm, SigningOption
+from ..errors import AppNotFound
 from ..federation_metadata import build_metadata, serialize_metadata
 from ..tenant import Tenant
 from ..xml_signing import load_key
@@ -204,7 +205,7 @@ def create_admin_center_app(tenant: Tenant) -> Flask:
     def find(app_id: str) -> EnterpriseApp:
         try:
             return tenant.find_app(app_id)
-        except KeyError:
+        except AppNotFound:
             raise admin.not_found(app_id) from None
 
     def data(model: type[Body]) -> Body:

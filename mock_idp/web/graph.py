@@ -13,12 +13,14 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from .. import admin
+from ..access_tokens import TokenRejected, verify_graph_token
 from ..admin import AdminError
 from ..certificates import SigningCertificate
 from ..claims import ClaimError, ClaimsPolicy
 from ..claims_mapping_policy import policy_from_definition
 from ..directory import DIRECTORY_ROLES, Group, User
 from ..enterprise_apps import AppRole, EnterpriseApp
+from ..errors import AppNotFound, CertificateNotFound
 from ..ids import new_guid
 from ..tenant import Tenant
 from . import flask_app
@@ -267,7 +269,7 @@ def create_graph_app(tenant: Tenant) -> Flask:
     def find_app(object_id: str) -> EnterpriseApp:
         try:
             return tenant.find_app(object_id)
-        except KeyError:
+        except AppNotFound:
             raise admin.not_found(object_id) from None
 
     # users
@@ -502,7 +504,7 @@ def create_graph_app(tenant: Tenant) -> Flask:
             if data.preferredTokenSigningKeyThumbprint:
                 try:
                     target.activate_certificate(data.preferredTokenSigningKeyThumbprint)
-                except KeyError as error:
+                except CertificateNotFound as error:
                     raise AdminError("Request_BadRequest", str(error)) from None
         return "", 204
 

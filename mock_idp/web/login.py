@@ -21,6 +21,7 @@ from ..authn_request import (
     is_signed,
     parse_message,
 )
+from ..errors import AppNotFound
 from ..federation_metadata import build_metadata, serialize_metadata
 from ..ids import new_guid
 from ..sign_in import BINDINGS, authenticate, failed_response, idp_initiated, sp_initiated
@@ -128,7 +129,7 @@ def create_login_app(tenant: Tenant) -> Flask:
     def launch(app_id: str, relay_state: str | None, session: LoginSession) -> Response:
         try:
             enterprise_app = tenant.find_app(app_id)
-        except KeyError:
+        except AppNotFound:
             return error_page(tenant, AadstsError.of(700016, identifier=app_id, tenant_id=tid))
         user = tenant.directory.get(session.user_id)
         try:
@@ -441,7 +442,7 @@ def create_login_app(tenant: Tenant) -> Flask:
         if app_id:
             try:
                 enterprise_app = tenant.find_app(app_id)
-            except KeyError:
+            except AppNotFound:
                 abort(404)
             certificates = enterprise_app.certificates
             signer = enterprise_app.active_certificate

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, jsonify, make_response, request
 
 from ..enterprise_apps import EnterpriseApp
+from ..errors import AppNotFound
 from ..ids import new_guid
 from ..provisioning.engine import ConnectionResult
 from ..provisioning.expressions import EvaluationContext, ExpressionError, parse_expression
@@ -240,7 +241,7 @@ def register_provisioning_graph(app: Flask, tenant: Tenant) -> None:
     def find_app(object_id: str) -> EnterpriseApp:
         try:
             return tenant.find_app(object_id)
-        except KeyError:
+        except AppNotFound:
             raise JobError(
                 "Request_ResourceNotFound", f"Resource '{object_id}' does not exist.", 404
             ) from None
