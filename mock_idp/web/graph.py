@@ -13,7 +13,6 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from .. import admin
-from ..access_tokens import TokenRejected, verify_graph_token
 from ..admin import AdminError
 from ..certificates import SigningCertificate
 from ..claims import ClaimError, ClaimsPolicy
