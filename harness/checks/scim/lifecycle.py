@@ -120,6 +120,7 @@ class Lifecycle:
 
     def run(self) -> None:
         r = self.r
+        self.probe.settle()
         r.run("test-connection", GALLERY, "Test Connection succeeds", self.test_connection)
         r.run(
             "credentials", GALLERY, "a wrong or missing token is refused with 401", self.credentials

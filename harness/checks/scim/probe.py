@@ -113,6 +113,15 @@ class ScimProbe:
         self.exchanges = exchanges or Exchanges()
         self.sleep = sleep
         self.throttled: list[str | None] = []  # the Retry-After of every 429 seen
+        self.throttled_at: float | None = None
+
+    def settle(self) -> None:
+        """After 429s, a pause of their Retry-After before the next series of checks: Entra's
+        Test Connection, for one, does not retry."""
+        if self.throttled_at is not None and self.throttled:
+            pause = min(retry_seconds(self.throttled[-1]), MOST_RETRY_AFTER)
+            self.sleep(max(self.throttled_at + pause - time.monotonic(), 0.0) + pause)
+            self.throttled_at = None
 
     def send(
         self,
@@ -130,6 +139,7 @@ class ScimProbe:
             if answer.status != 429 or attempt == RETRIES_429:
                 return answer
             self.throttled.append(retry_after)
+            self.throttled_at = time.monotonic()
             self.sleep(min(retry_seconds(retry_after), MOST_RETRY_AFTER))
         return answer
 

@@ -16,13 +16,11 @@ from typing import Any
 
 from harness.checks.scim.probe import (
     ERROR,
-    MOST_RETRY_AFTER,
     USER,
     Answer,
     ScimProbe,
     Tracker,
     patch_body,
-    retry_seconds,
 )
 from harness.checks.scim.recorder import expect
 
@@ -64,7 +62,9 @@ def throughput(probe: ScimProbe, seconds: float) -> str:
         list(pool.map(one, range(total)))
     elapsed = time.perf_counter() - started
     if retry_after:  # the target asked for a pause: the checks that follow honour it
-        time.sleep(max(min(retry_seconds(a), MOST_RETRY_AFTER) for a in retry_after))
+        probe.throttled.extend(retry_after)
+        probe.throttled_at = time.monotonic()
+        probe.settle()
     answered = statuses.get(200, 0)
     rate = answered / elapsed
     shown = (
