@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from .. import admin
+from ..access_tokens import TokenRejected, verify_graph_token
 from ..admin import AdminError
 from ..certificates import SigningCertificate
 from ..claims import ClaimError, ClaimsPolicy
@@ -257,9 +258,21 @@ def create_graph_app(tenant: Tenant) -> Flask:
         header = request.headers.get("Authorization", "")
         if not header.startswith("Bearer "):
             return graph_error("InvalidAuthenticationToken", "Access token is empty.", 401)
-        if header.removeprefix("Bearer ").strip() != tenant.admin_token:
+        token = header.removeprefix("Bearer ").strip()
+        if token == tenant.admin_token:
+            return None
+        # Otherwise an app-only token from the client-credentials grant (token_endpoint.py).
+        try:
+            claims = verify_graph_token(tenant, token)
+        except TokenRejected as rejected:
+            return graph_error("InvalidAuthenticationToken", str(rejected), 401)
+        if not claims.get("roles"):
+            # An app-only token without application permissions (docs "Microsoft Graph error
+            # responses": 403 Authorization_RequestDenied).
             return graph_error(
-                "InvalidAuthenticationToken", "Access token validation failure.", 401
+                "Authorization_RequestDenied",
+                "Insufficient privileges to complete the operation.",
+                403,
             )
         return None
 

@@ -39,6 +39,7 @@ from ..single_logout import (
 from ..tenant import LoginSession, Tenant
 from ..xml_signing import load_key
 from . import flask_app
+from .token_endpoint import register_token_endpoint
 
 # First-party application IDs of the portals that sign in here (Microsoft's list of first-party
 # apps: "My Apps", "Azure Portal", which the Entra admin center signs in as).
@@ -466,4 +467,5 @@ def create_login_app(tenant: Tenant) -> Flask:
     def federation_metadata() -> Response:
         return metadata(request.args.get("appid"))
 
+    register_token_endpoint(app, tenant)
     return app
