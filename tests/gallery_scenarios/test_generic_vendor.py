@@ -198,6 +198,10 @@ def test_features_follow_the_tutorial() -> None:
     # Just-in-time: no vendor account is made before she signs in.
     assert "exists and is active in Freedcamp" not in sso
     assert "| Sign on URL | https://subdomain.freedcamp.com/login |" in sso
+    assert "can be added to a tenant only once" not in sso
+    fixed = copy.deepcopy(SSO)
+    fixed["sso"]["fixed_identifier_note"] = True
+    assert "can be added to a tenant only once" in feature_text(gallery_app_from_summary(fixed))
     idp_only = copy.deepcopy(SSO)
     idp_only["sso"]["modes"] = ["idp"]
     text = feature_text(gallery_app_from_summary(idp_only))
