@@ -250,3 +250,29 @@ def test_unspecified_name_id_request_is_answered_unspecified_with_the_upn(
     assert name_id is not None
     assert (name_id.get("Format"), name_id.text) == (UNSPECIFIED, b_simon(DEMO_PASSWORD).upn)
     assert parse_instant(response.get("IssueInstant", ""))  # a well-formed answer
+
+
+def test_the_logout_request_entra_sends_a_participant_is_signed_too(
+    harness: Harness, app: AppHandle
+) -> None:
+    """Signing out at Entra: 8x8 gets a LogoutRequest over Redirect, signed like the response
+    (pysaml2 issue #957, ruby-saml PR #627: Entra's LogoutRequests come signed, lower-case)."""
+    http = signed_in_browser(harness, app)
+    try:
+        sign_out = http.client.get(
+            f"https://login.microsoftonline.com/{harness.tenant_id}/oauth2/logout"
+        )
+    finally:
+        http.close()
+    location = sign_out.headers["location"]
+    assert location.startswith("https://sso.8x8.com/saml2/logout?SAMLRequest=")
+    query = urlsplit(location).query
+    assert re.findall(r"%[0-9a-fA-F]{2}", query) == re.findall(r"%[0-9a-f]{2}", query)
+    signed, _, signature = query.partition("&Signature=")
+    assert "&SigAlg=http%3a%2f%2fwww.w3.org%2f2001%2f04%2fxmldsig-more%23rsa-sha256" in signed
+    app_certificate(harness, app).public_key().verify(  # type: ignore[call-arg, union-attr]
+        base64.b64decode(unquote_plus(signature)),
+        signed.encode(),
+        padding.PKCS1v15(),  # type: ignore[arg-type]
+        hashes.SHA256(),  # type: ignore[arg-type]
+    )

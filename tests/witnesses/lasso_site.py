@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from tests.witnesses.processes import Process, free_port, wait_for_port
+from tests.witnesses.processes import Process, free_port, fresh_logs, wait_for_port
 from tests.witnesses.shibboleth import entity_id_of
 from tests.witnesses.sites import NAME_CLAIM
 
@@ -106,6 +106,7 @@ class LassoSite:
         return f"{self.base}/logout"
 
     def start(self, idp_metadata: bytes) -> None:
+        fresh_logs(self.directory, "lasso.log")
         directory = self.directory
         (directory / "idp-metadata.xml").write_bytes(idp_metadata)
         config = {
@@ -128,6 +129,9 @@ class LassoSite:
         if self.process is not None:
             self.process.stop()
             self.process = None
+
+    def close(self) -> None:
+        self.stop()
 
     def error_log(self) -> str:
         path = self.directory / "lasso.log"

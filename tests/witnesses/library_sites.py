@@ -59,6 +59,10 @@ class LibrarySite:
         self.app.trust(idp_metadata)
 
     def stop(self) -> None:
+        """The app keeps running for the next test (start() trusts that test's tenant); close()
+        ends it."""
+
+    def close(self) -> None:
         self.app.stop()
 
     def error_log(self) -> str:

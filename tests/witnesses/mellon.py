@@ -11,6 +11,7 @@ from tests.witnesses.processes import (
     Process,
     apache_config,
     free_port,
+    fresh_logs,
     start_apache,
     write_attributes_page,
 )
@@ -68,6 +69,7 @@ class MellonSite:
         return f"{self.logout_url}?ReturnTo={self.signed_out_url}"
 
     def start(self, idp_metadata: bytes) -> None:
+        fresh_logs(self.directory, "error.log", "apache.out")
         (self.directory / "idp-metadata.xml").write_bytes(idp_metadata)
         write_attributes_page(self.directory)
         apache_config(
@@ -102,6 +104,9 @@ class MellonSite:
         if self.process is not None:
             self.process.stop()
             self.process = None
+
+    def close(self) -> None:
+        self.stop()
 
     def error_log(self) -> str:
         path = self.directory / "error.log"

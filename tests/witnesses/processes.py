@@ -60,6 +60,12 @@ def running_as_root() -> bool:
     return os.geteuid() == 0
 
 
+def fresh_logs(directory: Path, *names: str) -> None:
+    """Each test's logs only: the SP's error_log() then tells what this test's sign-in did."""
+    for name in names:
+        (directory / name).unlink(missing_ok=True)
+
+
 def share_with_workers(directory: Path) -> None:
     """Started by root, Apache's children run as www-data: they read the config and write
     sessions here (started by anyone else, they keep that user)."""

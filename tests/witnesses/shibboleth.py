@@ -14,6 +14,7 @@ from tests.witnesses.processes import (
     Process,
     apache_config,
     free_port,
+    fresh_logs,
     running_as_root,
     start_apache,
     wait_for_socket,
@@ -72,6 +73,7 @@ class ShibbolethSite:
         return f"{self.base}/Shibboleth.sso/Logout?return={self.signed_out_url}"
 
     def start(self, idp_metadata: bytes) -> None:
+        fresh_logs(self.directory, "error.log", "apache.out", "shib.log", "shibd.out")
         directory = self.directory
         (directory / "idp-metadata.xml").write_bytes(idp_metadata)
         (directory / "attribute-map.xml").write_text(ATTRIBUTE_MAP)
@@ -122,6 +124,9 @@ ShibCompatValidUser Off
             if process is not None:
                 process.stop()
         self.apache = self.shibd = None
+
+    def close(self) -> None:
+        self.stop()
 
     def error_log(self) -> str:
         """Apache's log, then shibd's and mod_shib's warnings and errors."""

@@ -65,13 +65,36 @@ UNSUPPORTED = {
 }
 
 
-@pytest.fixture
-def witness_directory() -> Iterator[Path]:
-    """A directory Apache's www-data children can reach (pytest's tmp_path is root-only)."""
-    directory = Path(tempfile.mkdtemp(prefix="entra-witness-"))
-    directory.chmod(0o755)
-    yield directory
-    shutil.rmtree(directory, ignore_errors=True)
+class Witnesses:
+    """Each witness made once per worker, on first use: its port, SP keys and metadata (key
+    generation is most of a witness's cost: 4-7 s for mellon's and Shibboleth's 3072-bit
+    keys); every test then starts and stops its servers with that test's IdP metadata."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.sites: dict[str, WitnessSite] = {}
+
+    def get(self, witness: str) -> WitnessSite:
+        if witness not in self.sites:
+            directory = self.root / witness
+            directory.mkdir(exist_ok=True)
+            self.sites[witness] = WITNESSES[witness](directory)
+        return self.sites[witness]
+
+    def close(self) -> None:
+        for site in self.sites.values():
+            site.close()
+
+
+@pytest.fixture(scope="module")
+def witnesses() -> Iterator[Witnesses]:
+    """In a directory Apache's www-data children can reach (pytest's tmp_path is root-only)."""
+    root = Path(tempfile.mkdtemp(prefix="entra-witness-"))
+    root.chmod(0o755)
+    made = Witnesses(root)
+    yield made
+    made.close()
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def configure_tenant(harness: Harness, site: WitnessSite, mode: Mode) -> AppHandle:
@@ -132,13 +155,16 @@ def sign_in_and_out(
 @pytest.mark.parametrize("mode", MODES, ids=[m.name for m in MODES])
 @pytest.mark.parametrize("witness", list(WITNESSES))
 def test_witness_accepts_the_tenant(
-    harness: Harness, entra_page: Any, witness_directory: Path, witness: str, mode: Mode
+    harness: Harness,
+    entra_page: Any,
+    witnesses: Witnesses,
+    witness: str,
+    mode: Mode,
 ) -> None:
-    factory = WITNESSES[witness]
     reason = UNSUPPORTED.get((witness, mode.name))
     if reason:
         pytest.skip(reason)
-    site: WitnessSite = factory(witness_directory)
+    site = witnesses.get(witness)
     app = configure_tenant(harness, site, mode)
     site.start(harness.admin.app_federation_metadata(app))
     quirk = site.quirks.get(mode.name)
