@@ -16,10 +16,6 @@ from .world import Scenario
 
 ADMIN = "admin@contoso.com"
 ADMIN_PASSWORD = "Admin-Passw0rd!"
-ROLES = {
-    "Cloud Application Administrator": "158c047a-c907-4556-b7ef-446551a6b5f7",
-    "User Administrator": "fe930be7-5e62-47db-91af-98c3a49a38b1",
-}
 
 
 @given(parsers.parse("an administrator who is a {first} and a {second}"))
@@ -28,15 +24,7 @@ def administrator(harness: Harness, first: str, second: str) -> None:
         ADMIN_PASSWORD, userPrincipalName=ADMIN, displayName="Contoso Admin"
     )
     for role in (first, second):
-        harness.http.post(
-            "https://graph.microsoft.com/v1.0/roleManagement/directory/roleAssignments",
-            headers=harness.admin.headers,
-            json={
-                "principalId": user["id"],
-                "roleDefinitionId": ROLES[role],
-                "directoryScopeId": "/",
-            },
-        ).raise_for_status()
+        harness.admin.assign_directory_role(user["id"], role)
 
 
 @when("the administrator signs in to the Microsoft Entra admin center")
