@@ -63,6 +63,15 @@ class ScenarioProgress:
         self.progress.start()
         self.task = self.progress.add_task(self.description, total=len(session.items), current="")
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        """With `-n`, the workers collect: the total is theirs."""
+        if self.task is None:
+            self.progress.start()
+            self.task = self.progress.add_task(self.description, total=len(ids), current="")
+        else:
+            self.progress.update(self.task, total=len(ids))
+
     def pytest_runtest_logstart(self, nodeid: str, location: tuple[str, int | None, str]) -> None:
         if self.task is not None:
             self.progress.update(self.task, current=location[2][:70])
