@@ -74,6 +74,26 @@ def test_a_flaw_fails_its_item_with_the_checks_reason(tmp_path: Path) -> None:
     assert "SKIPPED" in result.stdout  # the group checks, left out by --no-check-scim-groups
 
 
+def test_a_warning_passes_its_item_with_a_warning(tmp_path: Path) -> None:
+    """Microsoft's WARNING semantics (check-scim): a create answered 200 warns on
+    rfc-created-201; the item passes and pytest shows the warning."""
+    endpoint = FlawedEndpoint("create-200")
+    try:
+        result = run_pytest(
+            tmp_path,
+            f"--check-scim-url={endpoint.url}",
+            f"--check-scim-token={endpoint.token}",
+            "--no-check-scim-groups",
+            "--check-scim-throughput-seconds=0",
+            f"--check-scim-report-dir={tmp_path / 'r'}",
+        )
+    finally:
+        endpoint.close()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "PASSED check-scim::rfc-created-201" in result.stdout
+    assert "CheckWarning: rfc-created-201" in result.stdout
+
+
 def test_conflicting_or_incomplete_options_are_usage_errors() -> None:
     config = SimpleNamespace(option=SimpleNamespace(check_sp_metadata=None, check_scim_url=None))
     assert run_checks(config) == {}  # type: ignore[arg-type]
