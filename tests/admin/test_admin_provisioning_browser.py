@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from harness.clients.session import Harness
 from harness.clients.tenant_admin import AppHandle
+from harness.clients.vendor_console import open_console
 from tests.admin.test_admin_pages import CLOUD_APP_ADMIN, sign_in_as_admin
 
 TENANT_URL = "https://platform.ringcentral.com/scim/v2"
@@ -101,7 +102,7 @@ def test_ringcentral_directory_integration_shows_the_token_once_scim_is_on(
     entra_page: Any, harness: Harness
 ) -> None:
     page = entra_page
-    page.goto("https://service.ringcentral.com/")
+    open_console(page, "service.ringcentral.com", harness.console_admin("RingCentral"))
     for name in ("Tools", "Directory Integration"):
         page.get_by_role("link", name=name, exact=True).click()
     assert page.locator("#scim-status").text_content() == "The SCIM service is off."

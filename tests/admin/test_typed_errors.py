@@ -121,3 +121,16 @@ def test_since_must_be_a_count(harness: Harness) -> None:
     odata_error(harness.http.get(f"{CONTROL}/provisioning/requests?since=-1"))
     host = harness.gallery_app("RingCentral").sso.regions[0].host
     odata_error(harness.http.get(f"https://{host}/_mock/requests?since=abc"))
+
+
+def test_a_body_over_the_limit_is_413_in_each_apis_shape(harness: Harness) -> None:
+    """Deliver 1: bodies past 1 MB refused before they are read, in the API's error shape."""
+    big = '{"displayName": "' + "x" * (2 << 20) + '"}'
+    error = odata_error(
+        harness.http.post(f"{GRAPH}/groups", headers=graph_headers(harness), content=big), 413
+    )
+    assert error["code"] == "RequestEntityTooLarge"
+    json_type = {"Content-Type": "application/json"}
+    odata_error(
+        harness.http.post(f"{CONTROL}/next-response", headers=json_type, content=big * 9), 413
+    )
