@@ -262,8 +262,8 @@ def command_check_scim(args: argparse.Namespace) -> int:
     from harness.cli import progress
 
     options = check_scim_options(args)
-    with progress.steps("check-scim: validation, lifecycle and RFC 7644 probes"):
-        run = run_check_scim(options)
+    with progress.steps("check-scim") as advance:
+        run = run_check_scim(options, on_result=lambda result: advance(result.name))
     print(table(run))
     print(
         f"{run.seconds} s. Reports: {options.report_dir}/check-scim.json, junit.xml, check-scim.html"

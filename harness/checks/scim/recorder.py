@@ -27,6 +27,8 @@ class Recorder:
         self.outcome: dict[str, str] = {}  # base name -> pass, fail, skip, blocked
         # Called after each check: brings in exchanges others sent (the engine's trace).
         self.collect: Callable[[], None] = lambda: None
+        # Told of each result as it is recorded (the command line's progress bar).
+        self.on_result: Callable[[CheckResult], None] = lambda result: None
 
     def _result(self, name: str, **fields: object) -> CheckResult:
         test = microsoft.TEST_OF.get(name)
@@ -34,6 +36,7 @@ class Recorder:
         result.microsoft = test.name if test else ""
         result.warning = microsoft.is_warning(name) and not result.passed
         self.results.append(result)
+        self.on_result(result)
         return result
 
     def passed(self, name: str) -> bool:

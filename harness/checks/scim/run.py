@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,9 +119,12 @@ def skipped(options: CheckScimOptions) -> dict[str, str]:
     return why
 
 
-def run_check_scim(options: CheckScimOptions) -> CheckScimRun:
+def run_check_scim(
+    options: CheckScimOptions, on_result: Callable[[CheckResult], None] | None = None
+) -> CheckScimRun:
     """Every check, in order; raises TargetUnreachable (exit 2) when the endpoint cannot be
-    reached, refuses TLS, or refuses the credentials on the first request."""
+    reached, refuses TLS, or refuses the credentials on the first request. `on_result` hears of
+    each check as it ends (the command line's progress bar)."""
     if options.wire not in WIRES:
         raise ValueError(f"--wire is one of {', '.join(WIRES)}")
     started = time.perf_counter()
@@ -170,6 +174,9 @@ def run_check_scim(options: CheckScimOptions) -> CheckScimRun:
         if not manager_mapped:
             direct_skip.setdefault("scim-update-manager", "manager is not mapped for this app")
         direct = Recorder(direct_skip, "", exchanges)
+        if on_result is not None:
+            for recorder in (direct, *(lifecycle.r for lifecycle in lifecycles)):
+                recorder.on_result = on_result
         Conformance(
             probe,
             direct,
