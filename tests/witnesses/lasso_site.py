@@ -47,7 +47,6 @@ def sp_key_and_certificate(common_name: str) -> tuple[bytes, bytes]:
 
 class LassoSite:
     name = "Lasso"
-    supports_logout = True
 
     def __init__(self, directory: Path) -> None:
         # Entra's LogoutResponse Issuer is https://login.microsoftonline.com/{tid}/, not the
@@ -55,7 +54,6 @@ class LassoSite:
         # know (mellon and Shibboleth show the refusal); this app registers the metadata under
         # that issuer too, so single logout checks Entra's Redirect signature end to end.
         self.quirks: dict[str, str] = {}
-        self.unsupported: dict[str, str] = {}
         self.directory = directory
         self.port = free_port()
         self.base = f"http://localhost:{self.port}"

@@ -28,7 +28,6 @@ class LibrarySite:
     """One of tests/real_sps' apps, started untrusted so the tenant can be given its entity
     ID and ACS first; start() then trusts the tenant's metadata."""
 
-    supports_logout = False
     logout_url: str | None = None
 
     def __init__(self, library: str, directory: Path) -> None:
@@ -37,7 +36,6 @@ class LibrarySite:
         self.name = f"{library} {self.version}"
         self.directory = directory
         self.quirks = LIBRARY_QUIRKS.get(library, {})
-        self.unsupported = LIBRARY_UNSUPPORTED
         self.app: RunningSp = start(library, self.version)
         self.entity_id = self.app.entity_id
         self.acs_url = self.app.acs_url

@@ -20,7 +20,6 @@ from tests.witnesses.sites import NAME_CLAIM
 
 class MellonSite:
     name = "mod_auth_mellon"
-    supports_logout = True
 
     def __init__(self, directory: Path) -> None:
         self.quirks = {
@@ -38,7 +37,6 @@ class MellonSite:
         self.protected_url = f"{self.base}/cgi/attributes"
         self.landing_url = self.protected_url
         self.signed_out_url = f"{self.base}/signed-out.txt"
-        self.unsupported: dict[str, str] = {}
         directory.mkdir(parents=True, exist_ok=True)
         subprocess.run(
             ["/usr/sbin/mellon_create_metadata", self.entity_id, f"{self.base}/mellon"],

@@ -30,7 +30,6 @@ UNSPECIFIED_NAME_FORMAT = "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecifi
 
 class ShibbolethSite:
     name = "Shibboleth SP"
-    supports_logout = True
 
     def __init__(self, directory: Path) -> None:
         self.quirks = {
@@ -48,7 +47,6 @@ class ShibbolethSite:
         self.protected_url = f"{self.base}/cgi/attributes"
         self.landing_url = self.protected_url
         self.signed_out_url = f"{self.base}/signed-out.txt"
-        self.unsupported: dict[str, str] = {}
         directory.mkdir(parents=True, exist_ok=True)
         subprocess.run(
             [

@@ -12,7 +12,6 @@ class WitnessSite(Protocol):
     """A real SP running as its vendor configures it."""
 
     name: str
-    supports_logout: bool
     entity_id: str
     acs_url: str
     logout_url: str | None
@@ -22,8 +21,6 @@ class WitnessSite(Protocol):
     # Mode name -> the text of the SP's refusal in that mode, for interop quirks real Entra
     # shares (each documented with its source in docs/fidelity.md).
     quirks: dict[str, str]
-    # Mode name -> why the SP cannot be tried in that mode (it lacks the feature).
-    unsupported: dict[str, str]
 
     @property
     def encryption_certificate_pem(self) -> str: ...
