@@ -176,3 +176,40 @@ class ScimStoreContract:
         )
         assert sum(1 for r in results if isinstance(r, PreconditionFailedException)) == 11
         assert store.get("User", created.id).version == 2
+
+    def test_update_reads_changes_and_writes_in_one_step(self, store: ScimStore) -> None:
+        created = store.create("User", {"n": 0}, user_keys("a"), T0)
+        updated = store.update(
+            "User", created.id, lambda s: ({"n": s.data["n"] + 1}, user_keys("b")), T1
+        )
+        assert (updated.version, updated.data, updated.last_modified) == (2, {"n": 1}, T1)
+        assert [r.id for r in store.find("User", "userName", "b")] == [created.id]
+        assert store.find("User", "userName", "a") == []
+
+    def test_update_of_nothing_or_a_failing_change_writes_nothing(self, store: ScimStore) -> None:
+        created = store.create("User", {"n": 0}, [], T0)
+        assert store.update("User", created.id, lambda s: None, T1) == created
+
+        def refuse(_: Any) -> None:
+            raise PreconditionFailedException(detail="no")
+
+        with pytest.raises(PreconditionFailedException):
+            store.update("User", created.id, refuse, T1)
+        other = store.create("User", {}, user_keys("taken"), T0)
+        with pytest.raises(UniquenessException):
+            store.update("User", created.id, lambda s: ({"n": 9}, user_keys("taken")), T1)
+        assert store.get("User", created.id) == created
+        assert store.find("User", "userName", "taken")[0].id == other.id
+        with pytest.raises(NotFoundException):
+            store.update("User", "missing", lambda s: None, T1)
+
+    def test_concurrent_updates_all_apply(self, store: ScimStore) -> None:
+        """Issue 17 F5: updates of one resource are serialized, none lost, none refused."""
+        created = store.create("User", {"n": 0}, [], T0)
+        results = run_together(
+            16,
+            lambda i: store.update("User", created.id, lambda s: ({"n": s.data["n"] + 1}, []), T1),
+        )
+        assert [r for r in results if isinstance(r, Exception)] == []
+        final = store.get("User", created.id)
+        assert (final.data["n"], final.version) == (16, 17)
