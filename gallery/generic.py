@@ -104,6 +104,10 @@ def _regions(
             # Not in the text: the gallery entry pre-populates it (tutorials: "pre-populated").
             reply = f"https://{host}/saml/acs"
             assumptions.append(f"Reply URL not in the tutorial: the harness uses {reply}")
+        elif urlsplit(reply).scheme == "http":
+            # Entra takes https Reply URLs only (but for localhost); the vendor is served so.
+            reply = _https(reply)
+            assumptions.append(f"Reply URL written with http://: the harness uses {reply}")
         if identifier is None:
             identifier = f"https://{urlsplit(reply).netloc}"
             assumptions.append(f"Identifier not in the tutorial: the harness uses {identifier}")

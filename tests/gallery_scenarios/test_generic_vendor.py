@@ -224,3 +224,11 @@ def test_a_logout_url_on_the_acs_host_is_served_and_signed_out_of() -> None:
     elsewhere = gallery_app_from_summary(summary)
     assert elsewhere.sso.logout_path is None
     assert any("on another host" in a for a in elsewhere.imported["assumptions"])
+
+
+def test_an_http_reply_url_is_served_over_https_and_said_so() -> None:
+    summary = copy.deepcopy(SSO)
+    summary["sso"]["reply_url"] = ["http://<SUBDOMAIN>.freedcamp.com/acs"]
+    app = gallery_app_from_summary(summary)
+    assert app.sso.regions[0].reply_url == "https://subdomain.freedcamp.com/acs"
+    assert any("http://" in a for a in app.imported["assumptions"])
