@@ -1,0 +1,1 @@
+"""Graph witnesses: Microsoft's Graph SDKs, unmodified, drive the tenant's Graph API."""
