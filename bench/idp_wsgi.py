@@ -3,6 +3,8 @@ signed-in user, so each request is one IdP-initiated launch answered by a signed
 
 from __future__ import annotations
 
+import os
+
 from mock_idp.admin import (
     add_gallery_app,
     add_signing_certificate,
@@ -17,8 +19,18 @@ APP_ID = "0e4b3f0c-1d2e-4f5a-8b9c-0d1e2f3a4b5c"
 SESSION_ID = "bench-session"
 
 
-def build() -> tuple[Tenant, str]:
+def build(others: int = 0) -> tuple[Tenant, str]:
+    """The tenant and the launch path; `others` more users in the directory (the size sweep's
+    IdP with 10^3 to 10^5 users, bench/scale.py)."""
     tenant = Tenant()
+    for n in range(others):
+        create_user(
+            tenant,
+            user_principal_name=f"user{n:06d}@contoso.com",
+            display_name=f"User {n:06d}",
+            password="pw",
+            mail=f"user{n:06d}@contoso.com",
+        )
     user = create_user(
         tenant,
         user_principal_name="B.Simon@contoso.com",
@@ -46,6 +58,6 @@ def build() -> tuple[Tenant, str]:
     return tenant, path
 
 
-tenant, LAUNCH_PATH = build()
+tenant, LAUNCH_PATH = build(int(os.environ.get("BENCH_IDP_USERS", "0")))
 application = create_login_app(tenant)
 COOKIE = f"{SESSION_COOKIE}={SESSION_ID}"

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 SCIM_JSON = "application/scim+json"
 VENDOR = "ringcentral"
+GENERIC_TENANT_URL = "https://scim.example.test/scim/v2"  # bench/scim_wsgi.py's build_mock_scim
 
 
 @dataclass(frozen=True)
@@ -44,12 +45,15 @@ class Request:
 
 
 def object_key(request: Request, names_by_id: dict[str, str]) -> str:
-    """Which directory object a request is about: its userName (the matching attribute), read
-    from the filter, the body or, for /Users/{id}, the id the target gave that user."""
+    """Which directory object a request is about: its userName or a group's displayName (the
+    matching attributes), read from the filter, the body or, for /Users/{id} and /Groups/{id},
+    the id the target gave that object."""
     if "filter" in request.query:
         return request.query["filter"].split('"')[1].lower()
-    if isinstance(request.body, dict) and "userName" in request.body:
-        return str(request.body["userName"]).lower()
+    if isinstance(request.body, dict):
+        for name in ("userName", "displayName"):
+            if name in request.body and "Operations" not in request.body:
+                return str(request.body[name]).lower()
     target_id = request.path.rstrip("/").rsplit("/", 1)[-1]
     return names_by_id.get(target_id, target_id)
 
@@ -63,12 +67,31 @@ def by_object(requests: Iterable[Request], names_by_id: dict[str, str]) -> list[
 
 
 def created_ids(requests: Iterable[Request]) -> dict[str, str]:
-    """target id → userName, from the answers to POST /Users."""
+    """target id → userName (a group's displayName), from the answers to POST /Users, /Groups."""
     return {
-        str(r.response["id"]): str(r.response["userName"]).lower()
+        str(r.response["id"]): str(
+            r.response.get("userName", r.response.get("displayName"))
+        ).lower()
         for r in requests
         if r.method == "POST" and isinstance(r.response, dict) and "id" in r.response
     }
+
+
+def is_group(group: list[Request]) -> bool:
+    """The requests are a group's (replayed after every user's: its members need their ids)."""
+    return any("/Groups" in r.path for r in group)
+
+
+def with_ids(value: Any, id_map: dict[str, str]) -> Any:
+    """`value` (a request body) with every string that is an old id given as the new one (a
+    group's member values are the target's user ids)."""
+    if isinstance(value, str):
+        return id_map.get(value, value)
+    if isinstance(value, list):
+        return [with_ids(v, id_map) for v in value]
+    if isinstance(value, dict):
+        return {k: with_ids(v, id_map) for k, v in value.items()}
+    return value
 
 
 def replay(
@@ -89,12 +112,14 @@ def replay(
         for request in group:
             path = request.path
             head, _, last = path.rpartition("/")
-            if last in id_map:
-                path = f"{head}/{id_map[last]}"
+            # An id the target gave in an earlier phase, or earlier in this object's requests.
+            new = id_map.get(last) or fresh.get(last)
+            if new:
+                path = f"{head}/{new}"
             headers = {"Authorization": f"Bearer {token}", "Accept": SCIM_JSON}
             content = None
             if request.body is not None:
-                content = json.dumps(request.body).encode()
+                content = json.dumps(with_ids(request.body, id_map)).encode()
                 headers["Content-Type"] = f"{SCIM_JSON}; charset=utf-8"
             response = client.request(
                 request.method,
@@ -134,19 +159,39 @@ class Measured:
         return self.seconds / self.target_s - 1 if self.target_s else float("nan")
 
 
-def measure(users: int, changes: int) -> tuple[Measured, Measured, int]:
-    """One run: the initial and the incremental cycle, each beside its replay; parallelism."""
-    from gallery import gallery_app
+def measure(users: int, changes: int, groups: int = 0) -> tuple[Measured, Measured, int]:
+    """One run: the initial and the incremental cycle, each beside its replay; parallelism.
+    Users go to RingCentral's SCIM endpoint (users only); with `groups` (of 10 members each,
+    assigned to the app) everything goes through a non-gallery app, with Entra's default
+    mappings of users and groups, to mock_scim's generic RFC profile (which has /Groups)."""
+    from gallery import gallery_app, parse_scim_profile
     from harness.serving.hostmap import HostMap
     from harness.serving.tls import TestCertificateAuthority
-    from mock_idp.admin import add_gallery_app, assign, create_user, update_user
+    from mock_idp.admin import (
+        add_custom_app,
+        add_gallery_app,
+        add_member,
+        assign,
+        create_group,
+        create_user,
+        update_user,
+    )
     from mock_idp.provisioning.service import ProvisioningService
     from mock_idp.provisioning.wire import KeepAliveHttp
     from mock_idp.tenant import Tenant
     from mock_scim.sqlite import SqliteStore
 
-    profile = gallery_app(VENDOR).scim_profile
+    profile = (
+        parse_scim_profile({"tenant_url": GENERIC_TENANT_URL})
+        if groups
+        else gallery_app(VENDOR).scim_profile
+    )
     assert profile is not None
+    served = (
+        ("bench.scim_wsgi:mock_scim_app", {})
+        if groups
+        else ("bench.scim_wsgi:vendor_scim_app", {"BENCH_SCIM_VENDOR": VENDOR})
+    )
     base = profile.base_url
     with tempfile.TemporaryDirectory() as directory, ExitStack() as stack:
         ca = TestCertificateAuthority([profile.host], Path(directory) / "ca")
@@ -158,9 +203,9 @@ def measure(users: int, changes: int) -> tuple[Measured, Measured, int]:
             database = Path(directory) / f"{name}.sqlite3"
             port = stack.enter_context(
                 granian(
-                    "bench.scim_wsgi:vendor_scim_app",
+                    served[0],
                     2,
-                    env={"BENCH_SCIM_DB": str(database), "BENCH_SCIM_VENDOR": VENDOR},
+                    env={"BENCH_SCIM_DB": str(database), **served[1]},
                     tls=(ca.cert_path, ca.key_path),
                 )
             )
@@ -186,7 +231,11 @@ def measure(users: int, changes: int) -> tuple[Measured, Measured, int]:
         http_factory, store = serve_target(VENDOR)
         replay_factory, replay_store = serve_target(f"{VENDOR}-replay")
         tenant = Tenant(http_client_factory=http_factory)
-        app = add_gallery_app(tenant, tenant.gallery[VENDOR].template_id, "RingCentral")
+        app = (
+            add_custom_app(tenant, "SCIM sweep")
+            if groups
+            else add_gallery_app(tenant, tenant.gallery[VENDOR].template_id, "RingCentral")
+        )
         role = app.app_roles[0].id
         created = [
             create_user(
@@ -206,6 +255,11 @@ def measure(users: int, changes: int) -> tuple[Measured, Measured, int]:
         ]
         for user in created:
             assign(tenant, app, user.id, role)
+        for n in range(groups):
+            group = create_group(tenant, f"Group {n:05d}")
+            for member in created[n * 10 : n * 10 + 10]:
+                add_member(tenant, group.id, member.id)
+            assign(tenant, app, group.id, role)
         service = ProvisioningService(tenant)
         job = service.create_job(app)
         service.save_credentials(job, {"BaseAddress": base, "SecretToken": TOKEN})
@@ -240,8 +294,10 @@ def measure(users: int, changes: int) -> tuple[Measured, Measured, int]:
             return elapsed, trace, dict(summaries[0].counts)
 
         initial_s, initial, initial_counts = cycle()
-        if store.count("User") != users:
-            raise RuntimeError(f"the initial cycle left {store.count('User')} users")
+        if store.count("User") != users or store.count("Group") != groups:
+            raise RuntimeError(
+                f"the initial cycle left {store.count('User')} users, {store.count('Group')} groups"
+            )
         for user in created[:: max(1, users // changes)][:changes]:
             update_user(tenant, user.id, job_title="Lead")
         tenant.clock.set(tenant.clock.now() + timedelta(minutes=41))
@@ -251,9 +307,17 @@ def measure(users: int, changes: int) -> tuple[Measured, Measured, int]:
         names = created_ids(initial)
         gc.collect()
         process = time.process_time()
-        target_initial_s, id_map, failed_initial = replay(
-            by_object(initial, names), replay_factory, base, TOKEN, parallel, {}
+        # Users first, then groups with the users' new ids (the engine's phases: users,
+        # groups, memberships).
+        objects = by_object(initial, names)
+        users_s, id_map, failed_users = replay(
+            [g for g in objects if not is_group(g)], replay_factory, base, TOKEN, parallel, {}
         )
+        groups_s, group_ids, failed_initial = replay(
+            [g for g in objects if is_group(g)], replay_factory, base, TOKEN, parallel, id_map
+        )
+        target_initial_s, failed_initial = users_s + groups_s, failed_users + failed_initial
+        id_map |= group_ids
         cpu["replay initial"] = time.process_time() - process
         if replay_store.count("User") != users:
             raise RuntimeError(f"the replay left {replay_store.count('User')} users")

@@ -58,13 +58,14 @@ def granian(
     workers: int,
     env: dict[str, str] | None = None,
     tls: tuple[Path, Path] | None = None,
+    timeout: float = 20.0,
 ) -> Iterator[int]:
     """`app` ("module:callable") served over HTTP/1.1 by granian's WSGI interface: one process
     per worker, one Python thread each (a request is CPU work under the GIL), HTTP parsed and
     connections kept alive in Rust. Measured here against gunicorn's gthread worker with the
     same apps: IdP launches 2,800-2,990/s against 2,070-2,430/s, SCIM creates 4,400-4,580/s
     against 2,900-3,160/s (gunicorn spends ~150 µs of CPU a request before the app runs).
-    Over TLS with `tls` (certificate, key)."""
+    Over TLS with `tls` (certificate, key); `timeout` seconds for the workers to listen."""
     port = free_port()
     command = [
         str(BIN / "granian"),
@@ -88,7 +89,7 @@ def granian(
     ]
     server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})})
     try:
-        wait_for(port)
+        wait_for(port, timeout)
         if server.poll() is not None:
             raise RuntimeError(f"granian {app} exited with {server.returncode}")
         yield port
