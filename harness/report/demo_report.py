@@ -102,8 +102,10 @@ class DemoReport:
         # Screenshots as files beside the report, so that the HTML stays small (issue 20).
         self.files = path.with_name(f"{path.stem}-files")
         # Each run starts from nothing: no screenshot, report or failure artefact of an earlier
-        # run beside this one's (a green report once sat beside an old reports/failures/).
-        for earlier in (self.files, artifacts):
+        # run beside this one's (a green report once sat beside an old reports/failures/). Only
+        # beside it: a report written elsewhere (a test's) leaves the checkout's failures alone.
+        beside = artifacts is not None and artifacts.resolve().is_relative_to(path.parent.resolve())
+        for earlier in (self.files, artifacts if beside else None):
             if earlier is not None:
                 shutil.rmtree(earlier, ignore_errors=True)
         path.unlink(missing_ok=True)

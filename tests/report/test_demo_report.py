@@ -116,3 +116,16 @@ def test_a_refusal_without_chromium_shows_the_vendors_error_page(page: Any) -> N
     assert "403 https://sso.ringcentral.com/sp/ACS.saml2" in shown.inner_text()
     vendor_page = shown.frame_locator("iframe")
     assert "the Assertion is not signed" in vendor_page.locator("body").inner_text()
+
+
+def test_only_the_artefacts_beside_the_report_are_cleared(tmp_path: Path) -> None:
+    """A report written elsewhere (a test's, in a temporary folder) leaves the checkout's
+    reports/failures of a parallel run alone."""
+    from harness.report.demo_report import DemoReport
+
+    beside, elsewhere = tmp_path / "reports" / "failures", tmp_path / "failures"
+    for folder in (beside, elsewhere):
+        (folder / "a_test").mkdir(parents=True)
+    DemoReport(tmp_path / "reports" / "demo.html", beside)
+    DemoReport(tmp_path / "reports" / "demo.html", elsewhere)
+    assert not beside.exists() and (elsewhere / "a_test").is_dir()
