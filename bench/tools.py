@@ -146,9 +146,12 @@ def wrk(
     connections: int = 16,
     script: str | None = None,
     script_args: Sequence[str] = (),
+    timeout: int = 2,
 ) -> dict[str, float]:
-    """Drive `url` with wrk (2 threads); `script` is a file of bench/lua given `script_args`."""
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    """Drive `url` with wrk (2 threads); `script` is a file of bench/lua given `script_args`;
+    a request unanswered after `timeout` seconds counts as a socket error (wrk's default 2)."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", f"--timeout={timeout}s"]
+    command.append("--latency")
     for header in headers:
         command += ["-H", header]
     if script:
