@@ -94,6 +94,21 @@ def test_a_refused_token_stops_at_the_first_request(tmp_path: Path) -> None:
         endpoint.close()
 
 
+def test_a_wrong_url_stops_at_the_first_request(tmp_path: Path) -> None:
+    from harness.serving.servers import ServedApp
+
+    def web_server(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("404 Not Found", [("Content-Type", "text/html")])
+        return [b"<html><body>Not Found</body></html>"]
+
+    server = ServedApp("not-scim", web_server, None).start()
+    try:
+        with pytest.raises(TargetUnreachable, match=r"no SCIM endpoint answers.*404.*--url"):
+            check(f"http://127.0.0.1:{server.port}/api", "t", tmp_path)
+    finally:
+        server.stop()
+
+
 def test_entra_sends_no_user_agent_so_an_endpoint_that_wants_one_is_refused(
     tmp_path: Path,
 ) -> None:

@@ -94,7 +94,8 @@ def http_factory(
 
 def first_request(probe: ScimProbe) -> str:
     """Test Connection's own request (ENTRA-BEHAVIOUR §8); raises TargetUnreachable when the
-    endpoint cannot be reached or refuses the credentials."""
+    endpoint cannot be reached, refuses the credentials, or is no SCIM endpoint at all (an
+    error without a SCIM body; a SCIM error, such as a 404 for an empty query, is the checks')."""
     guid = str(uuid.uuid4())
     try:
         answer = probe.send("GET", "/Users", params={"filter": f'userName eq "{guid}"'})
@@ -110,5 +111,13 @@ def first_request(probe: ScimProbe) -> str:
             f'(GET /Users?filter=userName eq "{guid}" answered {answer.describe()}); Entra '
             "quarantines such a job. Check --token (or --token-url, --client-id, "
             "--client-secret); an endpoint that wants a User-Agent refuses Entra too."
+        )
+    body = answer.body if isinstance(answer.body, dict) else {}
+    if answer.status >= 400 and not body.get("schemas"):
+        # Not even a SCIM error: a wrong URL (a web server's 404 page, a gateway's 502).
+        raise TargetUnreachable(
+            f"no SCIM endpoint answers at {probe.base_url}: GET /Users answered {answer.status} "
+            f"({answer.content_type or 'no content type'}): {answer.text[:120]!r}. Check --url "
+            "(the Tenant URL, e.g. https://host/scim/v2)."
         )
     return f"{answer.status}"
