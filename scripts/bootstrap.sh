@@ -21,6 +21,8 @@ missing=""
 command -v xmlsec1 >/dev/null 2>&1 || missing="$missing xmlsec1"
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 command -v docker-compose >/dev/null 2>&1 || missing="$missing docker-compose"
+# Node and npm: the Node witnesses (tests/witnesses) install their npm packages on first use.
+command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
 # shellcheck disable=SC2086
 [ -z "$missing" ] || apt_install $missing
 # The headless shell only makes the browser tests faster: without it they run /usr/bin/chromium.
