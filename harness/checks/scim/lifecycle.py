@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Callable
@@ -249,7 +250,9 @@ class Lifecycle:
         """The engine's requests since the last call, for a failure's report."""
         for sent in self.t.trace_since(self.traced):
             query = "&".join(f"{k}={v}" for k, v in sent.query.items())
-            response = sent.response if isinstance(sent.response, str) else str(sent.response)
+            response = (
+                sent.response if isinstance(sent.response, str) else json.dumps(sent.response)
+            )
             self.exchanges.add(
                 Exchange(
                     sent.method,
