@@ -25,15 +25,19 @@ def bench_idp(cores: int) -> list[Figure]:
     """1. Signed Entra-shaped Responses/s over HTTP from granian, beside openssl's RSA limit."""
     limit = rsa_sign_rate(cores)
     from bench.idp_wsgi import COOKIE, LAUNCH_PATH
+    from bench.saml_idp_peer import signed_responses
 
     with granian("bench.idp_wsgi:application", cores) as port:
         url = f"http://127.0.0.1:{port}{LAUNCH_PATH}"
         connections = 4 * cores  # two in flight per worker keep it busy without queueing
         wrk(url, [f"Cookie: {COOKIE}"], seconds=2, connections=connections)  # warm up
         result = wrk(url, [f"Cookie: {COOKIE}"], seconds=10, connections=connections)
+    # The peer on the same cores, right after (issue 21): saml-idp's IdP-initiated sign-in.
+    peer = signed_responses(cores, seconds=10)
     notes = f"p50 {result['p50_ms']:.2f} ms, p99 {result['p99_ms']:.2f} ms"
     if result["non_2xx"]:
         notes += f", {int(result['non_2xx'])} non-2xx"
+    clean = not result["non_2xx"]
     return [
         Figure(
             "IdP signed Responses/s (granian, HTTP)",
@@ -41,9 +45,21 @@ def bench_idp(cores: int) -> list[Figure]:
             "/s",
             f"openssl rsa2048 sign/s ({cores} cores)",
             limit,
-            ">= 2,000/s and >= 25% of RSA limit",
-            result["rps"] >= 2000 and result["rps"] >= 0.25 * limit and not result["non_2xx"],
+            ">= 60% of RSA limit",
+            result["rps"] >= 0.60 * limit and clean,
             notes,
+        ),
+        Figure(
+            "IdP signed Responses/s beside saml-idp (npm)",
+            result["rps"],
+            "/s",
+            f"saml-idp 1.2.1 signed Responses/s ({cores} Node workers)",
+            peer["rps"],
+            ">= 1x saml-idp",
+            result["rps"] >= peer["rps"] and clean,
+            f"saml-idp p50 {peer['p50_ms']:.2f} ms, p99 {peer['p99_ms']:.2f} ms"
+            f", {int(peer['non_2xx'] + peer['socket_errors'])} errors"
+            " (it signs the Response and the Assertion and logs each Response)",
         ),
     ]
 
@@ -102,8 +118,8 @@ def bench_startup(runs: int = 5) -> list[Figure]:
             "s",
             "importing the stack's modules",
             imported,
-            "<= 1.5 s",
-            started <= 1.5,
+            "<= 1.2x importing",
+            started <= 1.2 * imported,
         )
     ]
 
@@ -186,8 +202,8 @@ def bench_browser(runs: int = 15) -> list[Figure]:
             "ms",
             "new page + one page load",
             bare_ms,
-            "<= 350 ms",
-            median_ms <= 350,
+            "<= 5x a bare page load",
+            median_ms <= 5 * bare_ms,
             "My Apps, user name, password, Stay signed in, tile, SP page",
         ),
         Figure(
@@ -196,8 +212,8 @@ def bench_browser(runs: int = 15) -> list[Figure]:
             "ms",
             "new page + one page load",
             bare_ms,
-            "<= 350 ms",
-            signed_in_ms <= 350,
+            "<= 5x a bare page load",
+            signed_in_ms <= 5 * bare_ms,
             "My Apps, tile, Response auto-posted, SP page (DESIGN.md's 'browser sign-in')",
         ),
         Figure(
@@ -219,6 +235,12 @@ def bench_scim() -> list[Figure]:
     return run()
 
 
+def bench_scale() -> list[Figure]:
+    from bench.scale import bench_scale as run
+
+    return run()
+
+
 def bench_provisioning() -> list[Figure]:
     from bench.provisioning import bench_provisioning as run
 
@@ -232,6 +254,7 @@ SECTIONS: dict[str, Callable[[], list[Figure]]] = {
     "provisioning": bench_provisioning,
     "startup": bench_startup,
     "browser": bench_browser,
+    "scale": bench_scale,
 }
 
 
@@ -278,14 +301,23 @@ def merge_figures(
     return sorted([*kept, *fresh], key=lambda f: order.index(f["section"]))
 
 
-def parse_sections(argv: list[str]) -> list[str]:
-    """Sections named as arguments or by `--only a,b` (all when none), in the table's order."""
+def parse_args(argv: list[str]) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("sections", nargs="*", default=[], help="sections to run (default: all)")
     parser.add_argument(
         "--only", default="", help="comma-separated sections: " + ", ".join(SECTIONS)
     )
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--sizes",
+        default="full",
+        help="the scale section's sizes: full (10^3 to 10^6), quick (1/100) or a factor",
+    )
+    return parser, parser.parse_args(argv)
+
+
+def parse_sections(argv: list[str]) -> list[str]:
+    """Sections named as arguments or by `--only a,b` (all when none), in the table's order."""
+    parser, args = parse_args(argv)
     named = [*args.sections, *(s.strip() for s in args.only.split(",") if s.strip())]
     unknown = [name for name in named if name not in SECTIONS]
     if unknown:
@@ -295,7 +327,11 @@ def parse_sections(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None, on_section: Callable[[str], None] | None = None) -> int:
     """on_section(name) is called as each section starts (the command line's progress bar)."""
-    wanted = parse_sections(list(argv if argv is not None else sys.argv[1:]))
+    arguments = list(argv if argv is not None else sys.argv[1:])
+    wanted = parse_sections(arguments)
+    from bench.scale import configure
+
+    configure(parse_args(arguments)[1].sizes)
     figures: list[Figure] = []
     for name in wanted:
         print(f"bench: {name} ...", file=sys.stderr, flush=True)
