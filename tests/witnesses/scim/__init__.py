@@ -1,0 +1,1 @@
+"""SCIM witnesses: the provisioning engine against independent SCIM servers."""
