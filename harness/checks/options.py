@@ -204,6 +204,11 @@ def check_sp_options(values: Any, prefix: str = "") -> CheckSpOptions:
             ) from None
     if get("user") and get("attacker-user") and get("user").lower() == get("attacker-user").lower():
         raise ValueError(f"--{prefix}attacker-user must be another account than --{prefix}user")
+    if not get("metadata").startswith(("https://", "http://")):
+        # A metadata file is checked before anything starts (a URL once the tenant is up).
+        from harness.checks.sp.run import parse_metadata, read_metadata
+
+        parse_metadata(read_metadata(get("metadata"), None), get("metadata"))
     return CheckSpOptions(
         metadata=get("metadata"),
         sign_on_url=get("sign-on-url"),

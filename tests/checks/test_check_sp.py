@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,9 @@ def careless(tmp_path: Path) -> Any:
 def test_a_careless_sp_fails_the_attacks_that_fool_it(
     harness: Harness, entra_browser: Any, careless: Path, tmp_path: Path
 ) -> None:
-    options = CheckSpOptions(str(careless), success_text="Welcome", report_dir=tmp_path / "r")
+    options = CheckSpOptions(
+        str(careless), success_text="Welcome {user}", report_dir=tmp_path / "r"
+    )
     run = run_check_sp(harness.stack, options, browser=entra_browser)
     failed = {r.name for r in run.failed}
     assert {"embedded-certificate", "replay", "expired", "audience-mismatch"} <= failed
@@ -87,7 +90,7 @@ def test_the_command_exits_non_zero_and_keeps_its_key(careless: Path, tmp_path: 
         "--metadata",
         str(careless),
         "--success-text",
-        "Welcome",
+        "Welcome {user}",
         "--report-dir",
         str(tmp_path / "r"),
         "--state-dir",
@@ -95,7 +98,8 @@ def test_the_command_exits_non_zero_and_keeps_its_key(careless: Path, tmp_path: 
     ]
     first = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
     assert first.returncode == 1, first.stdout + first.stderr
-    assert "FAIL  security    embedded-certificate" in first.stdout
+    assert re.search(r"FAIL +security +embedded-certificate", first.stdout), first.stdout
+    assert "forged Response:" in first.stdout  # the summary says where the evidence is
     key = (tmp_path / "state" / "check-sp" / "signing-cert.pem").read_text()
     metadata = (tmp_path / "r" / "idp-metadata.xml").read_bytes()
     assert metadata.startswith(b"\xef\xbb\xbf") and b"X509Certificate" in metadata

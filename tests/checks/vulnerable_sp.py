@@ -36,7 +36,8 @@ from mock_sp.idp_settings import IdpSettings, parse_idp_metadata
 from mock_sp.saml_messages import authn_request, redirect_url, request_id
 
 ENTITY_ID = "https://vulnerable-sp.example/saml"
-USERS = ("b.simon@contoso.com", "attacker@evil.example")  # the attacker has an account too
+# The victim and the attacker: both ordinary accounts of the SP (check-sp --attacker-user).
+USERS = ("b.simon@contoso.com", "attacker@contoso.com")
 RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 
 
@@ -91,6 +92,18 @@ class ReadsFirstAssertion(ResponseValidator):
         if assertion is None:
             raise AcsRefusal("assertion", "no Assertion")
         return assertion, [kind], algorithm
+
+
+class ReadsTheSignedAssertion(ResponseValidator):
+    """Not a flaw: tolerates extra Assertions (as samlify 2.10 does) but reads only the one
+    whose own signature references it; a wrapped evil copy is never the identity signed in."""
+
+    def the_assertion(self, response: etree._Element) -> etree._Element:
+        for assertion in response.findall(f"{{{SAML}}}Assertion"):
+            reference = assertion.find(f"{{{DS}}}Signature/{{{DS}}}SignedInfo/{{{DS}}}Reference")
+            if reference is not None and reference.get("URI") == "#" + assertion.get("ID", ""):
+                return assertion
+        raise AcsRefusal("assertion", "no signed Assertion")
 
 
 class AssertionsById(ResponseValidator):
@@ -192,12 +205,14 @@ class StatusIgnored(ResponseValidator):
 
 
 class ProcessesDtd(ResponseValidator):
-    """Parses with DTDs loaded and entities resolved, as lxml's defaults of old did."""
+    """Parses with DTDs loaded and entities resolved, as lxml's defaults of old did, and
+    verifies the tree it parsed (entities expanded), as an SP verifying in-process does."""
 
     def parse(self, saml_response: str) -> tuple[bytes, etree._Element]:
         document = base64.b64decode(saml_response)
         parser = etree.XMLParser(load_dtd=True, resolve_entities=True, no_network=True)
-        return document, self.parse_xml(document, parser)
+        root = self.parse_xml(document, parser)
+        return etree.tostring(root), root
 
 
 class XsltAllowed(ResponseValidator):
@@ -242,6 +257,9 @@ FLAWS: dict[str, Flaw] = {
         "verifies one element, reads another (the first Assertion)", ReadsFirstAssertion
     ),
     "duplicate-ids": Flaw("tolerates two elements with the same ID", AssertionsById),
+    "extra-assertions-tolerated": Flaw(
+        "(no flaw) accepts extra Assertions but signs in the signed one", ReadsTheSignedAssertion
+    ),
     "trusts-embedded-certificate": Flaw(
         "verifies with the certificate in the message", TrustsEmbeddedCertificate
     ),

@@ -16,6 +16,9 @@ class Pin:
     overrides: dict[str, str] = field(default_factory=dict)
     # The CVEs this version has, each with the check-sp checks that must flag it.
     flagged_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Other checks it fails, each a behaviour of the library as the app uses it (no CVE),
+    # found by check-sp and confirmed in the library's code (see the comment at each pin).
+    gaps: tuple[str, ...] = ()
 
 
 # The xml-crypto pair behind CVE-2025-29774 / 29775 (GHSA-9p8x-f768-wp2g, GHSA-x3m8-899r-f7c3):

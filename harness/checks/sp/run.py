@@ -91,9 +91,10 @@ class CheckSpRun:
         return [r for r in self.results if not r.passed]
 
 
-def read_metadata(location: str, client: httpx.Client) -> bytes:
+def read_metadata(location: str, client: httpx.Client | None) -> bytes:
     """The SP's metadata bytes; any input mistake as one SpInputError line."""
     if location.startswith(("https://", "http://")):
+        assert client is not None
         try:
             response = client.get(location)
         except httpx.HTTPError as error:
@@ -331,10 +332,19 @@ class SpChecker:
             results.append(result)
             if ok or problem:
                 continue
-            if answer.error:
+            configure = (
+                f"configure the SP to trust {self.options.report_dir / 'idp-metadata.xml'} and "
+                f"create both users {self.options.user} and {self.options.attacker} at the SP"
+            )
+            if answer.error and answer.status is None:
                 problem = (
-                    f"the SP does not answer properly at its ACS {acs} ({answer.error}): start it "
-                    "or check the address in its metadata"
+                    f"the SP does not answer at its ACS {acs} ({answer.error}): start it or "
+                    "check the address in its metadata"
+                )
+            elif answer.error:
+                problem = (
+                    f"a legitimate sign-in of {user} failed ({answer.error}): {configure}; if it "
+                    "is configured, its ACS fails on a valid Response"
                 )
             elif answer.signed_in and answer.identity:
                 problem = (
@@ -343,9 +353,8 @@ class SpChecker:
                 )
             else:
                 problem = (
-                    f"a legitimate sign-in of {user} did not work ({answer.describe()}): configure "
-                    f"the SP to trust {self.options.report_dir / 'idp-metadata.xml'} and create "
-                    f"both users {self.options.user} and {self.options.attacker} at the SP"
+                    f"a legitimate sign-in of {user} did not work ({answer.describe()}): "
+                    f"{configure}"
                 )
         return results, problem
 
