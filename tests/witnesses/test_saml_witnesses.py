@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -115,15 +116,25 @@ class Refused(AssertionError):
     """The SP did not let the browser through; the message holds the page and the SP's log."""
 
 
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
 def landed(page: Any, url: str, site: WitnessSite) -> str:
-    """The page's text once the browser is at `url`; on a refusal, what the SP logged."""
+    """The page's text once the browser has come to rest at `url`'s origin and it is `url`;
+    anywhere else there (an SP's error page) is a refusal, raised at once with what the SP
+    logged. Redirects commit no page, so the first page loaded at that origin is the answer."""
     try:
-        page.wait_for_url(f"{url}**", timeout=10_000)
+        page.wait_for_url(lambda at: at.startswith(origin(url)), timeout=30_000)
+        page.wait_for_load_state()
     except Exception as error:
+        raise Refused(f"{site.name}: never reached {origin(url)}, at {page.url}") from error
+    if not page.url.startswith(url):
         raise Refused(
             f"{site.name} refused: at {page.url}\n{page.inner_text('body')[:800]}\n"
             f"--- SP log ---\n{site.error_log()[-3000:]}"
-        ) from error
+        )
     return str(page.inner_text("body"))
 
 
