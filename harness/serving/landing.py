@@ -41,6 +41,11 @@ and certificate pin, then go to one of these addresses:</p>
 <table>
 <tr><td>Microsoft Graph (https://graph.microsoft.com/v1.0) bearer token</td>
 <td><code>{{ info.credentials.graph_admin_token }}</code></td></tr>
+{% if info.credentials.graph_client %}{% set client = info.credentials.graph_client %}
+<tr><td>Microsoft Graph app-only sign-in: client credentials at {{ client.token_endpoint }},
+scope https://graph.microsoft.com/.default</td>
+<td>client id <code>{{ client.client_id }}</code>, secret <code>{{ client.client_secret }}</code></td></tr>
+{% endif %}
 {% for vendor, admin in (info.credentials.vendor_console_administrators or {}).items() %}
 <tr><td>{{ vendor }} console administrator (the console pages ask for them)</td>
 <td><code>{{ admin.email }}</code> / <code>{{ admin.password }}</code></td></tr>{% endfor %}

@@ -18,6 +18,7 @@ from harness.serving.hostmap import HostMap, http_client
 from harness.serving.persisting import SaveAfterEachRequest, TenantState
 from harness.serving.servers import HostDispatcher, ServedApp, ServicesByHost
 from harness.serving.tls import TestCertificateAuthority
+from mock_idp.access_tokens import AUTOMATION_CLIENT
 from mock_idp.provisioning.wire import KeepAliveHttp
 from mock_idp.tenant import Tenant
 from mock_idp.web import create_tenant_web
@@ -232,6 +233,17 @@ class Stack:
                     "password": DEMO_PASSWORD,
                 },
                 "graph_admin_token": self.tenant.admin_token,
+                # The confidential client a script signs in with at the token endpoint
+                # (client credentials) for app-only Graph tokens, as the Graph SDKs do.
+                "graph_client": {
+                    "tenant_id": self.tenant.tenant_id,
+                    "client_id": AUTOMATION_CLIENT.client_id,
+                    "client_secret": AUTOMATION_CLIENT.secret,
+                    "token_endpoint": (
+                        f"https://login.microsoftonline.com/{self.tenant.tenant_id}"
+                        "/oauth2/v2.0/token"
+                    ),
+                },
                 "vendor_console_tokens": {k: v.console_token for k, v in self.vendors.items()},
                 "vendor_console_administrators": {
                     k: {"email": v.console_admin.email, "password": v.console_admin.password}

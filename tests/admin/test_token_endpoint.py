@@ -141,3 +141,18 @@ def test_graph_refuses_forged_expired_and_foreign_tokens(harness: Harness) -> No
     assert expired.status_code == 401
     assert "expired" in expired.json()["error"]["message"]
     assert graph(harness.stack.tenant.admin_token).status_code == 200
+
+
+def test_the_stack_describes_the_client_scripts_sign_in_with(harness: Harness) -> None:
+    client = harness.stack.describe()["credentials"]["graph_client"]
+    response = harness.http.post(
+        client["token_endpoint"],
+        data={
+            "grant_type": "client_credentials",
+            "client_id": client["client_id"],
+            "client_secret": client["client_secret"],
+            "scope": GRAPH_SCOPE,
+        },
+    )
+    assert response.status_code == 200, response.text
+    assert part(response.json()["access_token"], 1)["tid"] == client["tenant_id"]
