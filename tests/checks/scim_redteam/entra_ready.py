@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from scim2_models import ScimProvider
@@ -98,8 +99,9 @@ def entra_adapter(request: Request, inner: Handler) -> Reply:
 class RedteamEndpoint:
     """The entra-ready scim2-server with `layer` (a planted flaw, or nothing) in front."""
 
-    def __init__(self, layer: Layer | None = None, name: str = "clean") -> None:
+    def __init__(self, make: Callable[[str], Layer] | None = None, name: str = "clean") -> None:
         self.token = secrets.token_urlsafe(12)
+        layer = None if make is None else make(self.token)
         layers = [entra_adapter] if layer is None else [layer, entra_adapter]
         handler = stacked(wsgi_handler(scim2_server(self.token)), *layers)
         self.server = ServedApp(f"redteam-{name}", wsgi_app(handler, BASE_PATH), None).start()
