@@ -73,7 +73,7 @@ def run_checks(config: pytest.Config) -> dict[str, list[CheckResult]]:
             sp_options = check_sp_options(config.option, SP_PREFIX)
             stack = Stack().start()
             try:
-                runs["check-sp"] = run_check_sp(stack, sp_options).results
+                runs["check-sp"] = list(run_check_sp(stack, sp_options).results)
             finally:
                 stack.stop()
         if config.option.check_scim_url:
