@@ -14,6 +14,7 @@ import xmlsec
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.name import _ASN1Type
 from cryptography.x509.oid import NameOID
 from lxml import etree
@@ -276,3 +277,69 @@ def test_the_logout_request_entra_sends_a_participant_is_signed_too(
         padding.PKCS1v15(),  # type: ignore[arg-type]
         hashes.SHA256(),  # type: ignore[arg-type]
     )
+
+
+@pytest.mark.parametrize(
+    ("strict", "lowercase_urlencoding", "error", "reason"),
+    [
+        # python3-saml's README: "Some IdPs, notably Microsoft AD, use lower-case url-encoding,
+        # which makes signature validation to fail" unless lowercase_urlencoding is set.
+        (False, False, "invalid_logout_response_signature", None),
+        (False, True, None, None),
+        # Strict mode also compares the Issuer with the metadata's entityID: Entra's
+        # LogoutResponse Issuer differs (docs/fidelity.md, Q1).
+        (True, True, "invalid_logout_response", "Invalid issuer in the Logout Response"),
+    ],
+)
+def test_python3_saml_meets_entras_logout_response_as_its_readme_says(
+    harness: Harness,
+    app: AppHandle,
+    strict: bool,
+    lowercase_urlencoding: bool,
+    error: str | None,
+    reason: str | None,
+) -> None:
+    from onelogin.saml2.auth import OneLogin_Saml2_Auth
+    from onelogin.saml2.logout_response import OneLogin_Saml2_Logout_Response
+
+    http = signed_in_browser(harness, app)
+    try:
+        to_entra = http.client.get("https://sso.8x8.com/logout")
+        location = http.client.get(to_entra.headers["location"]).headers["location"]
+    finally:
+        http.close()
+    certificate = app_certificate(harness, app)
+    settings = {
+        "strict": strict,
+        "sp": {
+            "entityId": ENTITY,
+            "assertionConsumerService": {"url": ENTITY},
+            "singleLogoutService": {"url": "https://sso.8x8.com/saml2/logout"},
+        },
+        "idp": {
+            "entityId": f"https://sts.windows.net/{harness.tenant_id}/",
+            "singleSignOnService": {
+                "url": f"https://login.microsoftonline.com/{harness.tenant_id}/saml2"
+            },
+            "singleLogoutService": {
+                "url": f"https://login.microsoftonline.com/{harness.tenant_id}/saml2"
+            },
+            "x509cert": base64.b64encode(certificate.public_bytes(Encoding.DER)).decode(),
+        },
+    }
+    request = {
+        "https": "on",
+        "http_host": "sso.8x8.com",
+        "script_name": "/saml2/logout",
+        "get_data": dict(parse_qsl(urlsplit(location).query)),
+        "lowercase_urlencoding": lowercase_urlencoding,
+    }
+    auth = OneLogin_Saml2_Auth(request, settings)
+    auth.process_slo(keep_local_session=True)
+    assert auth.get_errors()[:1] == ([error] if error else []), auth.get_errors()
+    if reason is not None:  # the signature held; the response itself was refused, for this
+        refused = OneLogin_Saml2_Logout_Response(
+            auth.get_settings(), request["get_data"]["SAMLResponse"]
+        )
+        assert not refused.is_valid(request)
+        assert reason in (refused.get_error() or "")
