@@ -5,6 +5,9 @@ attribute map that names Entra's claims with the `unspecified` NameFormat."""
 
 from __future__ import annotations
 
+import grp
+import os
+import pwd
 import subprocess
 from pathlib import Path
 
@@ -48,10 +51,13 @@ class ShibbolethSite:
         self.landing_url = self.protected_url
         self.signed_out_url = f"{self.base}/signed-out.txt"
         directory.mkdir(parents=True, exist_ok=True)
+        # shib-keygen hands the key to Debian's _shibd by default; this shibd runs as us.
+        owner = pwd.getpwuid(os.getuid())
+        group = grp.getgrgid(owner.pw_gid).gr_name
         subprocess.run(
             [
                 *("/usr/sbin/shib-keygen", "-b", "-o", str(directory), "-h", "localhost"),
-                *("-e", self.entity_id, "-y", "3", "-u", "root", "-g", "root"),
+                *("-e", self.entity_id, "-y", "3", "-u", owner.pw_name, "-g", group),
             ],
             check=True,
             capture_output=True,
