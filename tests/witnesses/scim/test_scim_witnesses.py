@@ -3,8 +3,9 @@
 # Each server is strict in its own way and built by others: scim2-server (python-scim, PyPI) with
 # its default schemas, and SCIMMY with scimmy-routers (npm) as its documentation assembles them.
 # A user lifecycle runs against each in Entra's default wire and with `?aadOptscim062020`
-# (ENTRA-BEHAVIOUR §8): create with a manager, groups (one the server has, one it does not),
-# an attribute change, a member removed, a user disabled, one hard-deleted. Every request a
+# (ENTRA-BEHAVIOUR §8), through either HTTP seam of the engine (mock_idp/provisioning/wire.py):
+# create with a manager, groups (one the server has, one it does not), an attribute change, a
+# member removed, a user disabled, one deleted and purged. Every request a
 # server refuses must be one of real Entra's documented incompatibilities ("Known issues and
 # resolutions with SCIM 2.0 protocol compliance of the Microsoft Entra user provisioning
 # service", §8's table), and each server must refuse exactly the ones its strictness meets.
@@ -20,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
+from mock_idp.provisioning.wire import HttpxWire
 from tests.provisioning.test_provisioning_targets import (
     ENTERPRISE,
     GROUP,
@@ -127,9 +129,15 @@ EXPECTED = {
 }
 
 
+@pytest.mark.parametrize("seam", ["keep-alive", "httpx"])
 @pytest.mark.parametrize("flag", [False, True], ids=["default", "aadOptscim062020"])
-def test_engine_provisions_into_an_independent_scim_server(server: Any, flag: bool) -> None:
+def test_engine_provisions_into_an_independent_scim_server(
+    server: Any, flag: bool, seam: str
+) -> None:
     w = ProvisioningWorld(server.url, server.token, flag=flag)
+    if seam == "httpx":
+        # The engine's other HTTP seam (wire.py): the same requests through an httpx client.
+        w.tenant.http_client_factory = lambda: HttpxWire(httpx.Client())
     created = httpx.post(
         server.url + "/Groups",
         json={"schemas": [GROUP], "displayName": "Team"},
@@ -140,12 +148,19 @@ def test_engine_provisions_into_an_independent_scim_server(server: Any, flag: bo
     boss = w.user("boss", job_title="Head")
     ada = w.user("ada", manager_id=boss.id, department="R&D", employee_id="42")
     carl = w.user("carl")
+    dora = w.user("dora")
     team = w.group("Team", [ada, boss])
     w.group("Fresh", [ada])
 
     w.start()
     users = {u["userName"]: u for u in server.get("/Users")["Resources"]}
-    assert sorted(users) == ["ada@contoso.com", "boss@contoso.com", "carl@contoso.com"]
+    assert sorted(users) == [
+        "ada@contoso.com",
+        "boss@contoso.com",
+        "carl@contoso.com",
+        "dora@contoso.com",
+    ]
+    dora_id = w.link(dora)
     assert users["ada@contoso.com"]["name"]["givenName"] == "Ada"
     assert w.job.links[team.id].target_id == team_id
     members = server.get(f"/Groups/{team_id}")["members"]
@@ -154,6 +169,8 @@ def test_engine_provisions_into_an_independent_scim_server(server: Any, flag: bo
     w.admin.update_user(w.tenant, ada.id, job_title="Lead", given_name="Adaline")
     w.admin.remove_member(w.tenant, team.id, boss.id)
     w.admin.update_user(w.tenant, carl.id, account_enabled=False)
+    w.admin.delete_user(w.tenant, dora.id)
+    w.admin.hard_delete_user(w.tenant, dora.id)
     w.later(minutes=40)
 
     seen = refusals(w)
@@ -171,5 +188,9 @@ def test_engine_provisions_into_an_independent_scim_server(server: Any, flag: bo
     )
     carl_now = server.get(f"/Users/{w.link(carl)}")
     assert carl_now["active"] is (STRING_ACTIVE in expected)
+    gone = httpx.get(
+        f"{server.url}/Users/{dora_id}", headers={"Authorization": f"Bearer {server.token}"}
+    )
+    assert gone.status_code == 404
     groups = [g["displayName"] for g in server.get("/Groups")["Resources"]]
     assert sorted(groups) == (["Team"] if GROUP_SCHEMA in expected else ["Fresh", "Team"])
