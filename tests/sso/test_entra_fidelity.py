@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import re
+import zlib
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
@@ -223,6 +224,18 @@ def test_the_redirect_logout_response_is_signed_with_lower_case_escapes(
         padding.PKCS1v15(),  # type: ignore[arg-type]
         hashes.SHA256(),  # type: ignore[arg-type]
     )
+    # The message itself, byte for byte but IDs and instants: Entra's order, its issuer quirk.
+    xml = zlib.decompress(base64.b64decode(dict(parse_qsl(query))["SAMLResponse"]), -15)
+    assert re.fullmatch(
+        rb'<samlp:LogoutResponse ID="_[0-9a-f-]{36}" Version="2\.0" IssueInstant="[0-9T:.-]+Z" '
+        rb'Destination="https://sso\.8x8\.com/saml2/logout" InResponseTo="[^"]+" '
+        rb'xmlns:samlp="urn:oasis:names:tc:SAML:2\.0:protocol">'
+        rb'<Issuer xmlns="urn:oasis:names:tc:SAML:2\.0:assertion">https://login\.microsoftonline'
+        rb"\.com/" + harness.tenant_id.encode() + rb"/</Issuer><samlp:Status><samlp:StatusCode "
+        rb'Value="urn:oasis:names:tc:SAML:2\.0:status:Success"/></samlp:Status>'
+        rb"</samlp:LogoutResponse>",
+        xml,
+    ), xml
 
 
 def test_entra_url_encode_is_dotnet_url_encode() -> None:
