@@ -8,7 +8,9 @@ import http.cookies
 import json
 import secrets
 import sys
+from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import lasso
@@ -25,11 +27,11 @@ if config.get("logout_issuer"):
         f'entityID="{config["idp_entity_id"]}"', f'entityID="{config["logout_issuer"]}"'
     )
     server.addProviderFromBuffer(lasso.PROVIDER_ROLE_IDP, alias)
-sessions = {}  # sid -> (NameID, attributes, Lasso session dump)
+sessions: dict[str, tuple[str, dict[str, list[str]], str]] = {}  # sid -> NameID, attributes, dump
 
 
-def attributes_of(assertion):
-    found = {}
+def attributes_of(assertion: Any) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
     for statement in assertion.attributeStatement or []:
         for attribute in statement.attribute or []:
             values = []
@@ -40,10 +42,10 @@ def attributes_of(assertion):
 
 
 class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
+    def log_message(self, *args: Any) -> None:
         sys.stderr.write((args[0] % args[1:]) + "\n")
 
-    def answer(self, status, text, headers=()):
+    def answer(self, status: int, text: str, headers: Iterable[tuple[str, str]] = ()) -> None:
         body = text.encode()
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
@@ -53,7 +55,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def redirect(self, url, headers=()):
+    def redirect(self, url: str, headers: Iterable[tuple[str, str]] = ()) -> None:
         self.send_response(302)
         self.send_header("Location", url)
         for name, value in headers:
@@ -61,15 +63,15 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def session_id(self):
+    def session_id(self) -> str | None:
         cookie = http.cookies.SimpleCookie(self.headers.get("Cookie", ""))
         return cookie["sid"].value if "sid" in cookie else None
 
-    def refuse(self, error):
+    def refuse(self, error: str) -> None:
         sys.stderr.write(f"refused: {error}\n")
         self.answer(403, f"Lasso refused: {error}")
 
-    def do_GET(self):
+    def do_GET(self) -> None:
         url = urlsplit(self.path)
         session = sessions.get(self.session_id() or "")
         if url.path == "/attributes":
@@ -111,7 +113,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(200, "ok\n")
         return self.answer(404, "not found\n")
 
-    def do_POST(self):
+    def do_POST(self) -> None:
         if urlsplit(self.path).path != "/acs":
             return self.answer(404, "not found\n")
         length = int(self.headers.get("Content-Length", "0"))
