@@ -50,6 +50,8 @@ def _json_api(host: str, rule: str, control: bool) -> bool:
         or host == "graph.microsoft.com"
         or rule.startswith("/api/")
         or rule == "/common/GetCredentialType"
+        # The OAuth token endpoint answers errors as JSON, as Entra's does (token_endpoint.py).
+        or rule.endswith("/oauth2/v2.0/token")
     )
 
 
