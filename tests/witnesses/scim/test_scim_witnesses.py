@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -43,18 +44,22 @@ class ScimmyServer:
     def __init__(self) -> None:
         modules = node_modules("scim-servers", SCIMMY_PACKAGES)
         self.token = TOKEN
+        # Node's errors go to a file: a pipe nobody reads could fill and stall the server.
+        self.errors = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed in close())
         self.process = subprocess.Popen(
             ["node", str(SCIMMY_SERVER)],
             env={**os.environ, "NODE_PATH": str(modules), "WITNESS_TOKEN": TOKEN},
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=self.errors,
             text=True,
         )
         assert self.process.stdout is not None
         line = self.process.stdout.readline().strip()
         if not line.isdigit():
+            self.errors.seek(0)
+            reason = self.errors.read()[-2000:]
             self.close()
-            raise RuntimeError(f"SCIMMY server did not start: {line} {self.process.stderr}")
+            raise RuntimeError(f"SCIMMY server did not start: {line} {reason}")
         self.port = int(line)
 
     @property
@@ -73,6 +78,9 @@ class ScimmyServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self.errors.close()
 
 
 @pytest.fixture(params=["scim2-server", "scimmy"])
