@@ -148,6 +148,15 @@ def verify_graph_token(tenant: Tenant, token: str) -> dict[str, Any]:
     message when it is malformed, not signed by the tenant's key, for another audience or
     issuer, or outside its lifetime."""
     parts = token.split(".")
+    if len(parts) == 1:
+        # What Graph answers to an opaque string (Microsoft.IdentityModel's IDX14100).
+        raise TokenRejected(
+            "IDX14100: JWT is not well formed, there are no dots (.).\nThe token needs to be in "
+            "JWS or JWE Compact Serialization Format. (JWS): "
+            "'EncodedHeader.EndcodedPayload.EncodedSignature'. (JWE): "
+            "'EncodedProtectedHeader.EncodedEncryptedKey.EncodedInitializationVector."
+            "EncodedCiphertext.EncodedAuthenticationTag'."
+        )
     if len(parts) != 3:
         raise TokenRejected(
             "Invalid JWT token. The token is not in JWS Compact Serialization Format."
