@@ -72,15 +72,8 @@ def _member_removals(operation: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"op": "remove", "path": f'members[value eq "{m.get("value")}"]'} for m in value]
 
 
-def _document(request: Request) -> Any:
-    try:
-        return request.json()
-    except ValueError:
-        return None  # malformed JSON is scim2-server's to refuse
-
-
 def entra_adapter(request: Request, inner: Handler) -> Reply:
-    document = _document(request)
+    document = request.json()
     if request.method == "PATCH" and isinstance(document, dict):
         operations = [
             _manager_operation(removal)

@@ -23,7 +23,11 @@ class Request:
     body: bytes = b""
 
     def json(self) -> Any:
-        return json.loads(self.body) if self.body else None
+        """The body as JSON; None when there is none or it is malformed (the server refuses it)."""
+        try:
+            return json.loads(self.body) if self.body else None
+        except ValueError:
+            return None
 
     def with_json(self, document: Any) -> Request:
         return replace(self, body=json.dumps(document).encode())
