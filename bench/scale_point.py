@@ -134,10 +134,48 @@ def idp(size: int, seconds: int = 8) -> dict[str, Any]:
     return {"per_object_us": per_request_us(result), "launches": result, "peak_rss_mb": rss}
 
 
+def check_scim(size: int, seconds: float = 5.0) -> dict[str, Any]:
+    """check-scim's throughput check (Test Connection's filter at 30 requests/s) against each
+    built-in vendor's own SCIM mock holding `size` users, served as bench/provisioning.py
+    serves RingCentral's (2 granian workers, SQLite)."""
+    import httpx
+
+    from bench.scim_store import populate_by_cloning
+    from bench.scim_wsgi import TOKEN, build_vendor_scim
+    from gallery import load_gallery
+    from harness.checks.scim.probe import ScimProbe
+    from harness.checks.scim.recorder import CheckFailed
+    from harness.checks.scim.robustness import throughput
+
+    vendors: dict[str, Any] = {}
+    for key, app in sorted(load_gallery().items()):
+        profile = app.scim_profile
+        if profile is None:
+            continue
+        path = profile.base_url.split("://", 1)[1].partition("/")[2]
+        with tempfile.TemporaryDirectory() as directory:
+            database = Path(directory) / f"{key}.sqlite3"
+            populate_by_cloning(
+                database, size, app=build_vendor_scim(key, database), users_path=f"/{path}/Users"
+            )
+            env = {"BENCH_SCIM_DB": str(database), "BENCH_SCIM_VENDOR": key}
+            with (
+                granian("bench.scim_wsgi:vendor_scim_app", 2, env=env) as port,
+                httpx.Client(timeout=30) as http,
+            ):
+                probe = ScimProbe(f"http://127.0.0.1:{port}/{path}", TOKEN, http)
+                try:
+                    vendors[key] = {"passed": True, "shown": throughput(probe, seconds)}
+                except CheckFailed as failure:
+                    vendors[key] = {"passed": False, "shown": str(failure)}
+    return {"per_object_us": float("nan"), "peak_rss_mb": float("nan"), "vendors": vendors}
+
+
 POINTS: dict[str, Callable[[int], dict[str, Any]]] = {
     "provisioning": provisioning,
     "scim": scim,
     "idp": idp,
+    "check-scim": check_scim,
 }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from werkzeug.test import Client
 
@@ -22,13 +23,29 @@ def clone_id(n: int) -> str:
     return f"00000000-0000-0000-0000-{n:012x}"
 
 
-def populate_by_cloning(database: Path, count: int, prefix: str = "pop") -> None:
+def vendor_user(name: str) -> dict[str, Any]:
+    """A user every built-in vendor accepts: its userName is its work email (RingCentral), it
+    has one email and a given and family name (8x8)."""
+    return {
+        **user(name),
+        "name": {"givenName": "Bench", "familyName": name},
+    }
+
+
+def populate_by_cloning(
+    database: Path,
+    count: int,
+    prefix: str = "pop",
+    app: Any = None,
+    users_path: str = MOCK_SCIM_USERS,
+) -> None:
     """`count` users `<prefix>-<n>@contoso.com` (n from 0), clone n+1 of the row and index keys
-    the server wrote for `<prefix>-0`: every clone is what a create of that user would store."""
-    app = build_mock_scim(database)
+    the server wrote for `<prefix>-0`: every clone is what a create of that user would store.
+    `app` is mock_scim's generic profile over `database` unless a vendor's is given."""
+    app = app or build_mock_scim(database)
     response = Client(app).post(
-        MOCK_SCIM_USERS,
-        data=json.dumps(user(f"{prefix}-0")),
+        users_path,
+        data=json.dumps(vendor_user(f"{prefix}-0")),
         headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/scim+json"},
     )
     if response.status_code != 201:

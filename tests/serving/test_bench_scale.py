@@ -99,3 +99,20 @@ def test_a_groups_requests_replay_after_the_users_with_their_new_ids() -> None:
     assert objects == [[user_post], [lookup, group_post, group_patch]]
     assert [is_group(o) for o in objects] == [False, True]
     assert with_ids(members, {"u1": "new-u1"})["Operations"][0]["value"] == [{"value": "new-u1"}]
+
+
+def test_check_scim_figure_takes_the_slowest_vendor_and_fails_with_any() -> None:
+    from bench.scale import check_scim_figure
+
+    line = "60 of 60 answered 200, sent over 2.0 s: {} requests/s; latency p50 4 ms"
+    point = {
+        "size": 100_000,
+        "vendors": {
+            "8x8": {"passed": True, "shown": line.format(30.1)},
+            "ringcentral": {"passed": True, "shown": line.format(29.5)},
+        },
+    }
+    figure = check_scim_figure(point)
+    assert (figure.value, figure.met) == (29.5, True)
+    point["vendors"]["8x8"]["passed"] = False
+    assert not check_scim_figure(point).met
