@@ -86,8 +86,10 @@ def _user(app: EnterpriseApp, index: AssignmentIndex, user: User) -> SourceObjec
     )
 
 
-def _group(directory: Directory, app: EnterpriseApp, group: Group) -> SourceObject:
-    role_ids = [a.app_role_id for a in app.assignments if a.principal_id == group.id]
+def _group(
+    directory: Directory, app: EnterpriseApp, group: Group, role_ids: list[str]
+) -> SourceObject:
+    """`role_ids`: the group's own assignments' roles, in app order."""
     # ENTRA-BEHAVIOUR §8 / docs: no nested groups; only direct user members are provisioned.
     members = tuple(m for m in group.members if m in directory.users)
     attributes: dict[str, Any] = {
@@ -150,7 +152,13 @@ def import_source(
     if cache is not None:
         for gone in (cache.keys() if only is None else only) - snapshot.users.keys():
             cache.pop(gone, None)
+    # Each group's roles from one pass over the assignments (a scan per group made an import
+    # of 10,000 groups and 110,000 assignments take minutes; bench/scale.py, issue 21).
+    group_roles: dict[str, list[str]] = {}
+    for assignment in app.assignments:
+        if assignment.principal_id in directory.groups:
+            group_roles.setdefault(assignment.principal_id, []).append(assignment.app_role_id)
     for group in directory.groups.values():
         if group.deleted_at is None:
-            snapshot.groups[group.id] = _group(directory, app, group)
+            snapshot.groups[group.id] = _group(directory, app, group, group_roles.get(group.id, []))
     return snapshot
