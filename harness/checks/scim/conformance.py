@@ -45,6 +45,8 @@ class ConformanceOptions:
     # Target attribute paths of the job's mappings (Schema_Discoverability_Test checks each).
     mapped_user_attributes: list[str] = field(default_factory=list)
     mapped_group_attributes: list[str] = field(default_factory=list)
+    # The attributes the job matches users on: Entra filters on each before a create.
+    matching_user_attributes: list[str] = field(default_factory=list)
     manager_mapped: bool = True
     throughput_seconds: float = 2.0
     oauth: OAuthClient | None = None
@@ -163,14 +165,14 @@ class Conformance:
         r.run(
             "rfc-filter",
             RFC,
-            "eq filters: exact, case-insensitive userName, none found is 200",
+            "eq filters: userName exact and case-insensitive (externalId when matched on), none found is 200",
             self.filters,
             made,
         )
         r.run(
             "rfc-attributes",
             RFC,
-            "attributes and excludedAttributes shape the resource",
+            "GET by id answers that id (and the externalId sent); attributes and excludedAttributes shape the resource",
             self.attributes,
             made,
         )
@@ -246,7 +248,8 @@ class Conformance:
         with no resources (RFC 7644 §3.4.2.4)."""
         is_users = endpoint == "/Users"
         total = self._total(endpoint)
-        for index in range(max(AT_LEAST - total, 0)):
+        made = max(AT_LEAST - total, 0) if is_users or self.create_groups else 0
+        for index in range(made):
             if is_users:
                 user_name = self.user_name(f"page{index}")
                 self.tracker.create(
@@ -262,6 +265,11 @@ class Conformance:
                     endpoint, group_body(name), name, ("displayName", name), need_id=False
                 )
         total = self._total(endpoint)
+        expect(
+            total >= 2 or not made,
+            f"totalResults {total} at {endpoint} after {made} were created: totalResults must "
+            "count every match, not the page (RFC 7644 §3.4.2)",
+        )
         expect(total >= 2, f"only {total} resources at {endpoint}: one page cannot show paging")
         count = PAGE if total > PAGE else 1
         seen: list[str] = []
@@ -419,6 +427,9 @@ class Conformance:
             [u.get("id") for u in upper] == [user["id"]],
             f"userName eq in upper case found {len(upper)} (userName is caseExact false, RFC 7643 §4.1.1)",
         )
+        matching = [a.lower() for a in self.o.matching_user_attributes]
+        if "externalid" in matching:
+            self._external_id_filter(user)
         nobody = self.probe.send(
             "GET", "/Users", params={"filter": f'userName eq "{uuid.uuid4()}"'}
         )
@@ -431,10 +442,46 @@ class Conformance:
             body.get("totalResults") == 0 and not body.get("Resources"),
             f"a filter matching nothing returned {body.get('totalResults')!r} results",
         )
-        return "exact, case-insensitive and empty results as expected"
+        return "exact, case-insensitive and empty results as expected" + (
+            "; externalId eq finds the user" if "externalid" in matching else ""
+        )
+
+    def _external_id_filter(self, user: dict[str, Any]) -> None:
+        """A job that matches on externalId filters on it before every create (ENTRA-BEHAVIOUR
+        §8; Microsoft, "Develop and plan provisioning for a SCIM endpoint": users are queried
+        by userName and externalId). Only then: Entra's default mapping matches on userName
+        alone, and vendors that filter on userName only (RingCentral) work with it."""
+        external_id = str(user_body(str(user["userName"]))["externalId"])
+        by_external = self.probe.send(
+            "GET", "/Users", params={"filter": f'externalId eq "{external_id}"'}
+        )
+        listed = by_external.body.get("Resources") if isinstance(by_external.body, dict) else None
+        expect(
+            by_external.status == 200,
+            f'externalId eq "{external_id}" answered {by_external.describe()}, not 200',
+        )
+        expect(
+            [u.get("id") for u in listed or []] == [user["id"]],
+            f'externalId eq "{external_id}" (sent on create) found {len(listed or [])}',
+        )
 
     def attributes(self) -> str:
         user = self.probe_user()
+        # RFC 7643 §3.1: id is the service provider's stable identifier; Entra keeps the id a
+        # create returned and addresses the user by it from then on.
+        whole = self.probe.get(f"/Users/{user['id']}")
+        expect(
+            str(whole.get("id")) == str(user["id"]),
+            f"GET /Users/{user['id']} answered a resource with id {whole.get('id')!r}",
+        )
+        if "externalid" in [a.lower() for a in self.o.mapped_user_attributes]:
+            # The job writes externalId (the default mapping: mailNickname); a target that drops
+            # it keeps wrong data silently. The probe user was created with one.
+            sent = user_body(str(user["userName"]))["externalId"]
+            expect(
+                whole.get("externalId") == sent,
+                f"externalId read back {whole.get('externalId')!r}, sent {sent!r} on create",
+            )
         only = self.probe.get(f"/Users/{user['id']}", attributes="userName")
         expect(
             "userName" in only and "id" in only,

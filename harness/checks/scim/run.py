@@ -186,6 +186,7 @@ def run_check_scim(
                 options.groups,
                 create_groups=options.existing_group is None,
                 mapped_user_attributes=user_targets,
+                matching_user_attributes=tenant.matching_targets("User"),
                 mapped_group_attributes=tenant.mapped_targets("Group") if options.groups else [],
                 manager_mapped=manager_mapped,
                 throughput_seconds=options.throughput_seconds,

@@ -149,6 +149,12 @@ class SimulatedTenant:
             return []
         return [m.target for m in mapping.mappings if m.type != "None"]
 
+    def matching_targets(self, kind: str) -> list[str]:
+        """The target attributes the job matches on, in precedence order (the filters it sends
+        before a create, ENTRA-BEHAVIOUR §8)."""
+        mapping = self.job.users if kind == "User" else self.job.groups
+        return [m.target for m in mapping.matching()] if mapping.enabled else []
+
     def trace_since(self, count: int) -> list[Any]:
         """The SCIM requests the engine sent after the first `count` (with their answers)."""
         return list(self.tenant.provisioning.trace)[count:]
