@@ -30,7 +30,7 @@ type: setup
 
 bench: setup
 	@command -v wrk >/dev/null 2>&1 || { sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; $$sudo apt-get install -y -q wrk; }
-	$(BIN)/python -m bench.run $(if $(ONLY),--only $(ONLY))
+	$(BIN)/python -m bench.run $(if $(ONLY),--only $(ONLY)) $(if $(SIZES),--sizes $(SIZES))
 
 # Imports every tutorial of ../shared/gallery-corpus and prints per-field accuracy, then runs each
 # one's generated scenarios against its generic vendor and prints pass rates (issue 18).

@@ -37,8 +37,9 @@ def markdown(results: dict[str, Any]) -> str:
     for f in results["figures"]:
         baseline = _number(f["baseline"], f["unit"])
         met = "yes" if f["met"] else "**no**"
+        name = f"{f['name']} (measured {f['measured']})" if f.get("measured") else f["name"]
         lines.append(
-            f"| {f['name']} | {_number(f['value'], f['unit'])} | {f['baseline_name']}: "
+            f"| {name} | {_number(f['value'], f['unit'])} | {f['baseline_name']}: "
             f"{baseline} | {f['ratio']:.2f} | {f['target']} | {met} |"
         )
     notes = [f"- {f['name']}: {f['notes']}" for f in results["figures"] if f.get("notes")]
@@ -52,7 +53,7 @@ def replace_section(text: str, table: str) -> str:
 
 
 def newest_results(directory: Path = ROOT / "bench" / "results") -> Path:
-    return max(directory.glob("*.json"))
+    return max(directory.glob("????-??-??.json"))
 
 
 def update_readme(readme: Path = ROOT / "README.md", results: Path | None = None) -> None:

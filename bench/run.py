@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from bench.readme import update_readme
@@ -301,6 +302,17 @@ def merge_figures(
     return sorted([*kept, *fresh], key=lambda f: order.index(f["section"]))
 
 
+def previous_figures(directory: Path = ROOT / "bench" / "results") -> list[dict[str, Any]]:
+    """The newest earlier run's figures, each marked with the day it was measured: a first run
+    of the day that runs some sections keeps the others in the table, dated."""
+    runs = sorted(directory.glob("????-??-??.json"))
+    if not runs:
+        return []
+    found = json.loads(runs[-1].read_text())
+    day = found["date"][:10]
+    return [{"measured": day, **f} for f in found["figures"]]
+
+
 def parse_args(argv: list[str]) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("sections", nargs="*", default=[], help="sections to run (default: all)")
@@ -343,7 +355,7 @@ def main(argv: list[str] | None = None, on_section: Callable[[str], None] | None
     print(table(figures))
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     out = ROOT / "bench" / "results" / f"{stamp}.json"
-    earlier = json.loads(out.read_text())["figures"] if out.exists() else []
+    earlier = json.loads(out.read_text())["figures"] if out.exists() else previous_figures()
     merged = merge_figures(earlier, [{**asdict(f), "ratio": f.ratio} for f in figures])
     out.write_text(
         json.dumps(

@@ -116,3 +116,39 @@ def test_check_scim_figure_takes_the_slowest_vendor_and_fails_with_any() -> None
     assert (figure.value, figure.met) == (29.5, True)
     point["vendors"]["8x8"]["passed"] = False
     assert not check_scim_figure(point).met
+
+
+def test_a_first_run_of_the_day_keeps_the_newest_runs_figures_dated(tmp_path: Path) -> None:
+    import json
+
+    from bench.readme import markdown
+    from bench.run import merge_figures, previous_figures
+
+    older = {"date": "2026-11-20T10:00:00", "figures": [{"name": "old", "section": "idp"}]}
+    newest = {
+        "date": "2026-11-23T10:00:00",
+        "figures": [
+            {"name": "kept", "section": "scim", "value": 1.0, "unit": "s"},
+            {"name": "rerun", "section": "scale"},
+        ],
+    }
+    (tmp_path / "2026-11-20.json").write_text(json.dumps(older))
+    (tmp_path / "2026-11-23.json").write_text(json.dumps(newest))
+    fresh = [{"name": "new", "section": "scale", "value": 2.0, "unit": "s"}]
+    merged = merge_figures(previous_figures(tmp_path), fresh)
+    assert [(f["name"], f.get("measured")) for f in merged] == [
+        ("kept", "2026-11-23"),
+        ("new", None),
+    ]
+    rows = markdown(
+        {
+            "date": "2026-12-07",
+            "machine": {"cpus": 2, "platform": "p", "python": "3.11"},
+            "figures": [
+                {**f, "baseline_name": "b", "baseline": 1.0, "ratio": 1.0, "target": "t", "met": 1}
+                for f in merged
+            ],
+        }
+    )
+    assert "| kept (measured 2026-11-23) |" in rows
+    assert "| new |" in rows
