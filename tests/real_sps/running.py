@@ -20,7 +20,7 @@ from tests.real_sps.install import CACHE, ensure
 APPS = Path(__file__).parent / "apps"
 # The victim and the attacker: ordinary accounts of the SP's own user directory.
 DEFAULT_USERS = ("b.simon@contoso.com", "attacker@contoso.com")
-START_TIMEOUT = 20.0
+START_TIMEOUT = 60.0  # pysaml2 7 imports for seconds on a loaded machine
 
 
 def free_port() -> int:
@@ -125,10 +125,12 @@ def start(
     idp_metadata: bytes | None = None,
     metadata_url: str | None = None,
     http: httpx.Client | None = None,
+    sp_initiated_only: bool = False,
 ) -> RunningSp:
     """Install (first use only) and start the app of `library` at `version`; trust the IdP
     now from `idp_metadata` bytes or `metadata_url` (fetched with `http`), or later with
-    trust() — until then it answers 503 at /login and /acs, as an SP not yet configured does."""
+    trust() — until then it answers 503 at /login and /acs, as an SP not yet configured does.
+    `sp_initiated_only`: it refuses a Response that answers none of its AuthnRequests."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     entity_id = f"https://{library}-{version}.real-sp.example/saml"
@@ -139,6 +141,7 @@ def start(
         "entity_id": entity_id,
         "acs_url": f"{base}/acs",
         "users": list(users),
+        "sp_initiated_only": sp_initiated_only,
     }
     argv, env = command(library, version, config)
     # The app's output goes to a file: a pipe nobody reads fills up (pysaml2 logs every

@@ -22,7 +22,7 @@ PINS = [(library, version) for library, versions in LIBRARIES.items() for versio
 def check(
     harness: Harness, library: str, version: str, sp_only: bool, tmp: Path, browser: Any = None
 ) -> CheckSpRun:
-    with start(library, version) as sp:
+    with start(library, version, sp_initiated_only=sp_only) as sp:
         metadata = tmp / "sp.xml"
         metadata.write_bytes(sp.metadata())
         options = CheckSpOptions(

@@ -57,6 +57,9 @@ function serve(config, library) {
       if (asked && !requests.has(asked[1])) {
         throw new Error(`InResponseTo ${asked[1]} was never requested`);
       }
+      if (!asked && config.sp_initiated_only) {
+        throw new Error("unsolicited: this SP signs in only from its sign-on URL");
+      }
       user = String(await library.consume(samlResponse)).toLowerCase();
       if (!users.has(user)) throw new Error(`no user ${user}`);
       if (ids.some((id) => consumed.has(id))) throw new Error("replayed assertion");

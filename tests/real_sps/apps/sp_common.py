@@ -152,6 +152,8 @@ def serve(config: dict[str, Any], make: Callable[[dict[str, Any]], Library]) -> 
                         raise Refused("replayed assertion")
                     if request_id is not None and request_id not in state["requests"]:
                         raise Refused(f"InResponseTo {request_id} was never requested")
+                    if request_id is None and config.get("sp_initiated_only"):
+                        raise Refused("unsolicited: this SP signs in only from its sign-on URL")
                 with library_lock:  # the libraries keep state (caches, metadata) unguarded
                     user = library.consume(saml_response, request_id).lower()
                 if user not in users:
