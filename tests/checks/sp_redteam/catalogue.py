@@ -7,7 +7,31 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.real_sps.catalogue import LIBRARIES as REAL_SP_PINS
-from tests.real_sps.catalogue import XML_CRYPTO_DIGEST_CVES, Pin
+from tests.real_sps.catalogue import Pin
+
+# xml-crypto <= 6.0.0 / 3.2.0 / 2.1.5 (GHSA-x3m8-899r-f7c3, GHSA-9p8x-f768-wp2g): both reproduce
+# against @boxyhq/saml20 0.2.0, which hands xml-crypto's verdict straight to the caller.
+XML_CRYPTO_CVES = {
+    "CVE-2025-29775": ("comment-in-digest-value",),
+    "CVE-2025-29774": ("second-signed-info",),
+}
+# What saml2-js never compares (saml2.js parse_authn_response): the Response's Destination,
+# the Recipient, the Issuer; a signed Response stands for a signed Assertion.
+SAML2_JS_GAPS = (
+    "destination-mismatch",
+    "issuer-mismatch",
+    "recipient-mismatch",
+    "response-signed-only",
+)
+# @boxyhq/saml20 validate() checks signature, NotOnOrAfter and Audience only (Ory Polis checks
+# the rest itself): no Destination, Recipient, Issuer or NotBefore; a signed Response suffices.
+BOXYHQ_GAPS = (
+    "destination-mismatch",
+    "issuer-mismatch",
+    "not-yet-valid",
+    "recipient-mismatch",
+    "response-signed-only",
+)
 
 # Libraries tests/real_sps does not cover, installed the same way into .cache/sp_redteam/.
 NEW_PINS: dict[str, dict[str, Pin]] = {
@@ -18,9 +42,21 @@ NEW_PINS: dict[str, dict[str, Pin]] = {
             "node",
             ("saml2-js@1.12.3",),
             "rt_saml2_js.js",
-            flagged_by={"CVE-2017-11429": ("comment-in-nameid",)},
+            # xml-crypto 0.10 predates the CVE-2025-29775 fix too.
+            flagged_by={
+                "CVE-2017-11429": ("comment-in-nameid",),
+                "CVE-2025-29775": ("comment-in-digest-value",),
+            },
+            # 1.x checks no Audience and no time conditions either.
+            gaps=(
+                *SAML2_JS_GAPS,
+                "audience-mismatch",
+                "expired",
+                "not-yet-valid",
+                "other-application",
+            ),
         ),
-        "4.0.4": Pin("node", ("saml2-js@4.0.4",), "rt_saml2_js.js"),
+        "4.0.4": Pin("node", ("saml2-js@4.0.4",), "rt_saml2_js.js", gaps=SAML2_JS_GAPS),
     },
     # @boxyhq/saml20 (Ory Polis' SAML library) 0.2.0 asks for xml-crypto ^2.1.3: held at 2.1.5,
     # the last 2.x before CVE-2025-29774/29775 were fixed (GHSA-9p8x-f768-wp2g, GHSA-x3m8-899r-f7c3).
@@ -30,9 +66,10 @@ NEW_PINS: dict[str, dict[str, Pin]] = {
             ("@boxyhq/saml20@0.2.0",),
             "rt_boxyhq.js",
             overrides={"xml-crypto": "2.1.5"},
-            flagged_by=dict(XML_CRYPTO_DIGEST_CVES),
+            flagged_by=dict(XML_CRYPTO_CVES),
+            gaps=(*BOXYHQ_GAPS, "failure-status"),  # 0.2.0 reads no StatusCode
         ),
-        "1.15.2": Pin("node", ("@boxyhq/saml20@1.15.2",), "rt_boxyhq.js"),
+        "1.15.2": Pin("node", ("@boxyhq/saml20@1.15.2",), "rt_boxyhq.js", gaps=BOXYHQ_GAPS),
     },
 }
 
@@ -58,6 +95,8 @@ class App:
     idp_initiated: bool = True  # run the default (IdP-initiated) mode too
     sign_on: bool = True  # the app has a sign-on URL (/login) starting an AuthnRequest
     notes: str = ""
+    # What check-sp (as of this red-team run) gets wrong with this app, or "" (FINDINGS.md).
+    check_sp_gap: str = ""
     # Findings that belong to the app's own choices (no CVE), per version.
     gaps: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -100,6 +139,7 @@ APPS: list[App] = [
         },
         sp_initiated_only=True,
         idp_initiated=False,
+        check_sp_gap="RelayState is not posted with the Response: the SP refuses every sign-in",
         notes="SP-initiated only; RelayState must equal the browser's CSRF state; refusal "
         "redirects to /login (and on to Entra); whoami plain text; sessions in SQLite",
     ),
@@ -126,6 +166,7 @@ APPS: list[App] = [
         },
         sp_initiated_only=True,
         idp_initiated=False,
+        check_sp_gap="a nested whoami answer ({'user': {'email': …}}) is read as nobody",
         notes="SP-initiated only, request kept in the browser's session, pysaml2 "
         "allow_unsolicited off; whoami answers 200 {authenticated, user: {email}}",
     ),
@@ -140,6 +181,7 @@ APPS: list[App] = [
             "cookie": "connect.sid",
         },
         acs_path="/auth/saml/callback",
+        check_sp_gap="a refusal answered 500 is ERROR: CVE checks show error, not FAIL",
         notes="identity from the email attribute; a library refusal is thrown to the "
         "framework's default handler (500), as an Express app without an error handler",
     ),
@@ -152,6 +194,7 @@ APPS: list[App] = [
         acs_path="/login/callback",
         success_text="Logged in: {user}",
         whoami=False,
+        check_sp_gap="a meta refresh after the ACS is not followed: success text unseen",
         notes="success 200 with a meta refresh to /dashboard; refusal 200 error page",
     ),
     App(
@@ -163,6 +206,7 @@ APPS: list[App] = [
         acs_path="/sp/acs",
         success_text="Hello {user}!",
         whoami=False,
+        check_sp_gap="a script redirect after the ACS is not followed: success text unseen",
         notes="success 200 with a script redirect; identity only on /dashboard ('Hello <user>!')",
     ),
     App(
@@ -174,6 +218,7 @@ APPS: list[App] = [
         acs_path="/sp/acs",
         sp_initiated_only=True,
         idp_initiated=False,
+        check_sp_gap="the SP session cookie from the sign-on URL is reused by every attempt",
         notes="SP-initiated only with the request in the browser session; RelayState the return path",
     ),
     App(

@@ -21,9 +21,14 @@ def modes(app: App) -> list[bool]:
     return ([False] if app.idp_initiated else []) + ([True] if app.sp_initiated_only else [])
 
 
+def cve_checks(app: App, version: str) -> set[str]:
+    return {n for names in pin(app.library, version).flagged_by.values() for n in names}
+
+
 def expected(app: App, version: str) -> set[str]:
-    found = {n for names in pin(app.library, version).flagged_by.values() for n in names}
-    return found | set(app.gaps.get(version, ()))
+    """The checks that must fail: the version's CVEs, and the library's known gaps."""
+    the_pin = pin(app.library, version)
+    return cve_checks(app, version) | set(the_pin.gaps) | set(app.gaps.get(version, ()))
 
 
 def run_one(
