@@ -322,7 +322,8 @@ def parse_args(argv: list[str]) -> tuple[argparse.ArgumentParser, argparse.Names
     parser.add_argument(
         "--sizes",
         default="full",
-        help="the scale section's sizes: full (10^3 to 10^6), quick (1/100) or a factor",
+        help="the scale section's sizes: full (10^3 to 10^6), quick (1/100) or a factor,"
+        " then sweep=factor for some (full,provisioning=0.1)",
     )
     return parser, parser.parse_args(argv)
 

@@ -31,7 +31,7 @@ COST_NAMES = {
 RESULTS = ROOT / "bench" / "results" / "scale"
 RATE = re.compile(r"([\d.]+) requests/s")  # in check-scim's throughput line
 
-_factor = 1.0
+_factors: dict[str, float] = {}
 
 
 def parse_factor(sizes: str) -> float:
@@ -46,15 +46,30 @@ def parse_factor(sizes: str) -> float:
     return factor
 
 
+def parse_factors(sizes: str) -> dict[str, float]:
+    """`full`, `quick` or a factor for every sweep, then `sweep=factor` for some: e.g.
+    `full,provisioning=0.1` (the SCIM and IdP sweeps whole, provisioning to 10^4)."""
+    factors = dict.fromkeys(FULL_SIZES, 1.0)
+    for part in (p.strip() for p in sizes.split(",") if p.strip()):
+        name, _, value = part.rpartition("=")
+        if name and name not in FULL_SIZES:
+            raise ValueError(f"no sweep {name!r}; known: {', '.join(FULL_SIZES)}")
+        for sweep in [name] if name else list(FULL_SIZES):
+            factors[sweep] = parse_factor(value)
+    return factors
+
+
 def configure(sizes: str) -> None:
-    global _factor
-    _factor = parse_factor(sizes)
+    _factors.clear()
+    _factors.update(parse_factors(sizes))
 
 
-def sweep_sizes(factor: float) -> dict[str, tuple[int, ...]]:
-    """Each sweep's sizes times `factor` (at least 10 objects)."""
+def sweep_sizes(factor: float | dict[str, float]) -> dict[str, tuple[int, ...]]:
+    """Each sweep's sizes times its factor (at least 10 objects)."""
+    factors = factor if isinstance(factor, dict) else dict.fromkeys(FULL_SIZES, factor)
     return {
-        name: tuple(max(10, round(n * factor)) for n in sizes) for name, sizes in FULL_SIZES.items()
+        name: tuple(max(10, round(n * factors.get(name, 1.0))) for n in sizes)
+        for name, sizes in FULL_SIZES.items()
     }
 
 
@@ -186,7 +201,7 @@ def figures(curves: dict[str, list[dict[str, Any]]]) -> list[Figure]:
 
 def bench_scale(factor: float | None = None) -> list[Figure]:
     """Every point, one at a time (never two heavy runs at once on the shared cores)."""
-    sizes = sweep_sizes(_factor if factor is None else factor)
+    sizes = sweep_sizes(_factors if factor is None else factor)
     curves = {sweep: [run_point(sweep, n) for n in ns] for sweep, ns in sizes.items()}
     vendors = run_point("check-scim", sizes["scim"][1])
     RESULTS.mkdir(parents=True, exist_ok=True)

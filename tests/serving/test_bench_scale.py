@@ -9,7 +9,15 @@ from typing import Any
 import pytest
 
 from bench.provisioning import Request, by_object, created_ids, is_group, with_ids
-from bench.scale import figures, growth, parse_factor, plot, sweep_sizes
+from bench.scale import (
+    FULL_SIZES,
+    figures,
+    growth,
+    parse_factor,
+    parse_factors,
+    plot,
+    sweep_sizes,
+)
 
 
 def test_sizes_are_the_issues_or_scaled_down() -> None:
@@ -18,6 +26,10 @@ def test_sizes_are_the_issues_or_scaled_down() -> None:
     assert sweep_sizes(0.001)["idp"] == (10, 100)  # never under 10 objects
     with pytest.raises(ValueError):
         parse_factor("2")
+    some = sweep_sizes(parse_factors("full,provisioning=0.1"))
+    assert (some["provisioning"], some["scim"]) == ((100, 1_000, 10_000), FULL_SIZES["scim"])
+    with pytest.raises(ValueError):
+        parse_factors("full,ldap=0.1")
 
 
 def point(size: int, cost: float, **more: Any) -> dict[str, Any]:
