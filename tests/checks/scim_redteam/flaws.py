@@ -407,9 +407,11 @@ PLANTED = (
     Planted(
         "externalid-filter-refused",
         'filter=externalId eq "…" answers 400 invalidFilter',
-        "Microsoft's SCIM doc: users are queried by userName and externalId; a job matching on"
-        " externalId fails every user",
+        "nothing under Entra's default mapping, which matches on userName only (ENTRA-BEHAVIOUR"
+        " §8; RingCentral filters on userName only): a job matching on externalId fails every"
+        " user, which check-scim checks when the job matches on it",
         fixed(externalid_filter_refused),
+        flawed=False,
     ),
     Planted(
         "capitalised-ops-refused",
