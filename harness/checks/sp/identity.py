@@ -51,13 +51,26 @@ def identity_from_whoami(body: str) -> str | None:
     except ValueError:
         data = text
     if isinstance(data, dict):
-        lowered = {str(k).lower(): v for k, v in data.items()}
-        for key in IDENTITY_KEYS:
-            if isinstance(lowered.get(key), str) and lowered[key]:
-                return str(lowered[key])
-        return None
+        return identity_in(data)
     if isinstance(data, str) and data and len(data) < 320 and "<" not in data:
         return data
+    return None
+
+
+def identity_in(data: dict[str, object], depth: int = 0) -> str | None:
+    """A user name among the keys of a JSON object, or of an object nested in it (a common
+    shape: {"authenticated": true, "user": {"email": …}})."""
+    lowered = {str(k).lower(): v for k, v in data.items()}
+    for key in IDENTITY_KEYS:
+        value = lowered.get(key)
+        if isinstance(value, str) and value:
+            return value
+    if depth < 3:
+        for value in lowered.values():
+            if isinstance(value, dict):
+                found = identity_in(value, depth + 1)
+                if found:
+                    return found
     return None
 
 

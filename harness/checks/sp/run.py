@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 from cryptography import x509
@@ -175,6 +175,7 @@ class SpChecker:
             options.attacker: options.attacker_password or options.password,
         }
         self.tenant_cookies: dict[str, httpx.Cookies] = {}  # each user's tenant SSO session
+        self.relay_states: dict[int, str | None] = {}  # by id() of the Material issued
         self.stop = threading.Event()  # set when the SP stops answering
         self.evidence = options.report_dir / "evidence"
 
@@ -251,7 +252,9 @@ class SpChecker:
             page = browser.get(start)
             if not any("SAMLResponse" in f.fields for f in forms_of(page)):
                 page = browser.sign_in(page, user, self.passwords[user])
-                self.tenant_cookies[user] = httpx.Cookies(browser.client.cookies)
+                # Only the tenant's cookies are the user's SSO session: an SP cookie set at the
+                # sign-on URL (its AuthnRequest in its session) belongs to this attempt alone.
+                self.tenant_cookies[user] = self.without_sp_cookies(browser.client.cookies)
             forms = [f for f in forms_of(page) if "SAMLResponse" in f.fields]
             if not forms:
                 raise SpInputError(
@@ -267,17 +270,44 @@ class SpChecker:
             base64.b64decode(forms[0].fields["SAMLResponse"]),
             load_key(certificate.private_key_pem, certificate.pem),
         )
+        # The RelayState goes back with the Response, as the browser's auto-post sends it (SAML
+        # Bindings §3.5.3); an SP may check it against its state (CSRF), and an attacker
+        # replays it too.
+        self.relay_states[id(material)] = forms[0].fields.get("RelayState")
         return material, cookies
 
-    def post(self, saml_response: str, acs: str, cookies: httpx.Cookies | None = None) -> Answer:
+    def without_sp_cookies(self, cookies: httpx.Cookies) -> httpx.Cookies:
+        kept = httpx.Cookies()
+        for cookie in cookies.jar:
+            if cookie.domain.lstrip(".") not in self.sp_hosts:
+                kept.jar.set_cookie(cookie)
+        return kept
+
+    def relay_state(self, material: Material) -> str | None:
+        return self.relay_states.pop(id(material), None)
+
+    def post(
+        self,
+        saml_response: str,
+        acs: str,
+        cookies: httpx.Cookies | None = None,
+        relay_state: str | None = None,
+    ) -> Answer:
         """One POST to the ACS from a browser holding only `cookies` (never an SP session from
-        an earlier check), following redirects to the page the user would see; then who is
-        signed in. Connection errors, timeouts and 5xx are errors, never refusals."""
+        an earlier check), following redirects and same-site meta refreshes to the page the
+        user would see; then who is signed in. Connection errors, timeouts and 5xx are errors,
+        never refusals."""
         browser = HttpBrowser(self.sp_client(cookies))
+        data = {"SAMLResponse": saml_response}
+        if relay_state is not None:
+            data["RelayState"] = relay_state
         try:
-            response = browser._follow(
-                browser.client.post(acs, data={"SAMLResponse": saml_response})
-            )
+            response = browser._follow(browser.client.post(acs, data=data))
+            for _ in range(3):  # HTML §4.2.5.3: a browser follows <meta http-equiv=refresh>
+                target = meta_refresh(response)
+                if target is None or urlsplit(target).hostname != urlsplit(acs).hostname:
+                    break
+                response = browser.get(target)
             answer = Answer(response.status_code, str(response.url), excerpt=excerpt(response))
             if response.status_code >= 500:
                 answer.error = f"the SP answered {response.status_code} at {response.url}"
@@ -300,10 +330,13 @@ class SpChecker:
 
     def legitimate(self, user: str, acs: str) -> Answer:
         material, cookies = self.issue(user, self.options.sp_initiated_only)
-        return self.post(base64.b64encode(material.xml).decode(), acs, cookies)
+        return self.post(
+            base64.b64encode(material.xml).decode(), acs, cookies, self.relay_state(material)
+        )
 
     def acs_url(self) -> str:
         material, _ = self.issue(self.options.attacker, self.options.sp_initiated_only)
+        self.relay_state(material)
         found = re.search(rb'Destination="([^"]+)"', material.xml)
         assert found is not None
         return found.group(1).decode()
@@ -354,7 +387,8 @@ class SpChecker:
             else:
                 problem = (
                     f"a legitimate sign-in of {user} did not work ({answer.describe()}): "
-                    f"{configure}"
+                    f"{configure}; if the SP did sign in but shows it by script or elsewhere, "
+                    "give --whoami-url"
                 )
         return results, problem
 
@@ -447,7 +481,8 @@ class SpChecker:
         attacker = self.options.attacker
         material, cookies = self.issue(attacker, self.options.sp_initiated_only)
         legit = base64.b64encode(material.xml).decode()
-        first = self.post(legit, acs_url, cookies)
+        relay = self.relay_state(material)
+        first = self.post(legit, acs_url, cookies, relay)
         quirks = SpCheckResult(
             "entra-quirks-accepted",
             "quirk",
@@ -456,7 +491,7 @@ class SpChecker:
             first.describe(),
             outcome="error" if first.error else None,
         )
-        again = self.post(legit, acs_url, cookies)
+        again = self.post(legit, acs_url, cookies, relay)
         replay = SpCheckResult(
             "replay",
             "security",
@@ -497,12 +532,13 @@ class SpChecker:
             return result
         started = time.perf_counter()
         material, cookies = self.issue(self.options.attacker, self.options.sp_initiated_only)
+        relay = self.relay_state(material)
         forgery = forge(name, material, self.options.user)
         saved = self.evidence / f"{name}.xml"
         saved.parent.mkdir(parents=True, exist_ok=True)
         saved.write_bytes(forgery.document)
         result.evidence["forged Response"] = str(saved)
-        answer = self.post(forgery.saml_response, acs_url, cookies)
+        answer = self.post(forgery.saml_response, acs_url, cookies, relay)
         result.evidence.update(answer_evidence(answer))
         wants_signed_assertions = bool(WANT_ASSERTIONS_SIGNED.search(self.metadata))
         wants_sha256 = self.options.require_sha256 or requires_sha256(self.metadata)
@@ -555,7 +591,9 @@ class SpChecker:
             )
         started = time.perf_counter()
         material, cookies = self.issue(self.options.attacker, solicited=False)
-        answer = self.post(base64.b64encode(material.xml).decode(), acs_url, cookies)
+        answer = self.post(
+            base64.b64encode(material.xml).decode(), acs_url, cookies, self.relay_state(material)
+        )
         return SpCheckResult(
             name,
             "security",
@@ -642,6 +680,18 @@ def settled_content(page: Any, timeout_ms: float) -> str:
             if "navigating" not in str(error):
                 raise
     return str(page.content())
+
+
+META_REFRESH = re.compile(
+    r"""<meta[^>]+http-equiv=["']?refresh["']?[^>]*content=["']?\s*\d+\s*;\s*url=([^"'>]+)""",
+    re.IGNORECASE,
+)
+
+
+def meta_refresh(response: httpx.Response) -> str | None:
+    """The absolute URL a page's meta refresh sends the browser to, if any."""
+    found = META_REFRESH.search(response.text) if response.status_code == 200 else None
+    return urljoin(str(response.url), found.group(1).strip()) if found else None
 
 
 def answer_evidence(answer: Answer) -> dict[str, str]:
