@@ -190,7 +190,12 @@ APPS: list[App] = [
         "rt_node_saml.js",
         "passport-saml",
         both("passport-saml"),
-        {"success": "meta-refresh", "refusal": "page200", "page": "Logged in: {user}"},
+        {
+            "success": "meta-refresh",
+            "refusal": "page200",
+            "page": "Logged in: {user}",
+            "wants_signed": False,  # passport-saml 3's default: a signed Response suffices
+        },
         acs_path="/login/callback",
         success_text="Logged in: {user}",
         whoami=False,
