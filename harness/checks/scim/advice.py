@@ -16,7 +16,8 @@ FIX: dict[str, str] = {
     "(RFC 6749 §4.4) with expires_in between 3600 and 21600 seconds; accept them at /Users",
     "user-create": "return 201 (or 200) with the resource and its id; keep what Entra sends",
     "user-update": "apply Replace/Add on every mapped path, value paths such as "
-    'emails[type eq "work"].value and addresses[type eq "work"].locality included',
+    'emails[type eq "work"].value and addresses[type eq "work"].locality included; keep the '
+    "work address primary",
     "manager-set": "accept the manager as a plain string id in Add/Replace",
     "manager-change": "accept the manager as a plain string id in Add/Replace",
     "manager-remove": "accept Remove of the manager path (and Replace with an empty value)",
@@ -26,14 +27,17 @@ FIX: dict[str, str] = {
     "user-reassign": 'read "True"/"False" as booleans; re-activate on active true',
     "user-delete": "DELETE /Users/{id}: 204, then 404",
     "pod-user": "the same requests as a cycle, at once: filter 200, POST 201 with id",
-    "pod-group": "accept the group POST with the ADSCIM schema, then the members PATCH",
+    "pod-group": "accept the group POST with the ADSCIM schema, then the members PATCH; honour "
+    "excludedAttributes=members on group queries",
     "group-create": "ignore the extra urn:…ADSCIM/2.0/Group schema; 201 with id",
     "group-match": "filter displayName eq with excludedAttributes=members answers the group",
-    "group-add-member": 'accept members [{"$ref": null, "value": id}]',
+    "group-add-member": 'accept members [{"$ref": null, "value": id}]; Add adds to the members, '
+    "never replaces them (RFC 7644 §3.5.2.1)",
     "group-remove-member": 'support Remove path members with a value list and members[value eq "id"]',
     "group-update": "apply Replace of displayName",
     "group-delete": "DELETE /Groups/{id}: 204, then 404",
-    "group-restore": "after a DELETE, accept a new POST of the same displayName",
+    "group-restore": "after a DELETE, accept a new POST of the same displayName and its "
+    "members PATCH",
     "schema-discovery": "describe every mapped attribute in /Schemas (RFC 7643 §7)",
     "scim-user-create": "POST /Users answers 201 (or 200) with id and the userName sent",
     "scim-user-update": "PATCH Replace of each single-valued attribute, read back by GET",
@@ -48,8 +52,10 @@ FIX: dict[str, str] = {
     "rfc-error-body": "errors: the Error schema, status as a string, detail, scimType (§3.12)",
     "rfc-bad-request": "a body you cannot read is a 400 SCIM error (invalidSyntax/invalidValue), "
     "never a 5xx or an HTML page",
-    "rfc-filter": "userName eq is exact and case-insensitive; no match is 200 and empty",
-    "rfc-attributes": "honour attributes and excludedAttributes (RFC 7644 §3.4.2.5)",
+    "rfc-filter": "userName eq is exact and case-insensitive (externalId eq too when the job "
+    "matches on it); no match is 200 and empty",
+    "rfc-attributes": "answer GET /Users/{id} with that id and the externalId stored (RFC 7643 "
+    "§3.1); honour attributes and excludedAttributes (RFC 7644 §3.4.2.5)",
     "rfc-not-found": "404 for an unknown id on GET, PATCH and DELETE",
     "service-provider-config": "serve /ServiceProviderConfig with patch and filter supported",
     "throughput": "serve at least 25 requests/s; throttle with 429 and Retry-After only above it",
