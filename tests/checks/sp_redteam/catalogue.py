@@ -139,7 +139,8 @@ APPS: list[App] = [
         },
         sp_initiated_only=True,
         idp_initiated=False,
-        check_sp_gap="RelayState is not posted with the Response: the SP refuses every sign-in",
+        # Was a check-sp gap, fixed in commit ebfda71:
+        # "RelayState is not posted with the Response: the SP refuses every sign-in".
         notes="SP-initiated only; RelayState must equal the browser's CSRF state; refusal "
         "redirects to /login (and on to Entra); whoami plain text; sessions in SQLite",
     ),
@@ -166,7 +167,8 @@ APPS: list[App] = [
         },
         sp_initiated_only=True,
         idp_initiated=False,
-        check_sp_gap="a nested whoami answer ({'user': {'email': …}}) is read as nobody",
+        # Was a check-sp gap, fixed in commit ebfda71:
+        # "a nested whoami answer ({'user': {'email': …}}) is read as nobody".
         notes="SP-initiated only, request kept in the browser's session, pysaml2 "
         "allow_unsolicited off; whoami answers 200 {authenticated, user: {email}}",
     ),
@@ -199,7 +201,8 @@ APPS: list[App] = [
         acs_path="/login/callback",
         success_text="Logged in: {user}",
         whoami=False,
-        check_sp_gap="a meta refresh after the ACS is not followed: success text unseen",
+        # Was a check-sp gap, fixed in commit ebfda71:
+        # "a meta refresh after the ACS is not followed: success text unseen".
         notes="success 200 with a meta refresh to /dashboard; refusal 200 error page",
     ),
     App(
@@ -223,7 +226,8 @@ APPS: list[App] = [
         acs_path="/sp/acs",
         sp_initiated_only=True,
         idp_initiated=False,
-        check_sp_gap="the SP session cookie from the sign-on URL is reused by every attempt",
+        # Was a check-sp gap, fixed in commit ebfda71:
+        # "the SP session cookie from the sign-on URL is reused by every attempt".
         notes="SP-initiated only with the request in the browser session; RelayState the return path",
     ),
     App(
