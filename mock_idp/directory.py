@@ -62,6 +62,30 @@ class ChangeLog:
         return changed
 
 
+# Graph's user properties (docs "user resource type") and the User fields they read and write:
+# one table for Graph's answers and writes and for the tenant's snapshots.
+USER_PROPERTIES = {
+    "userPrincipalName": "user_principal_name",
+    "displayName": "display_name",
+    "givenName": "given_name",
+    "surname": "surname",
+    "mail": "mail",
+    "jobTitle": "job_title",
+    "department": "department",
+    "mobilePhone": "mobile_phone",
+    "streetAddress": "street_address",
+    "city": "city",
+    "state": "state",
+    "postalCode": "postal_code",
+    "country": "country",
+    "employeeId": "employee_id",
+    "preferredLanguage": "preferred_language",
+    "faxNumber": "fax_number",
+    "accountEnabled": "account_enabled",
+    "userType": "user_type",
+}
+
+
 @dataclass
 class User:
     """A directory user with the properties that claims and provisioning read."""

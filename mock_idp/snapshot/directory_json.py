@@ -4,28 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..directory import Group, User
+from ..directory import USER_PROPERTIES, Group, User
 from .timestamps import parse_when, when
-
-# Graph user properties and the directory's field names (the same pairs as web/graph.py's).
-USER_PROPERTIES = {
-    "userPrincipalName": "user_principal_name",
-    "displayName": "display_name",
-    "givenName": "given_name",
-    "surname": "surname",
-    "mail": "mail",
-    "jobTitle": "job_title",
-    "department": "department",
-    "mobilePhone": "mobile_phone",
-    "streetAddress": "street_address",
-    "city": "city",
-    "state": "state",
-    "postalCode": "postal_code",
-    "country": "country",
-    "employeeId": "employee_id",
-    "accountEnabled": "account_enabled",
-    "userType": "user_type",
-}
 
 
 def user_data(user: User) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from ..admin import AdminError
 from ..certificates import SigningCertificate
 from ..claims import ClaimError, ClaimsPolicy
 from ..claims_mapping_policy import policy_from_definition
-from ..directory import DIRECTORY_ROLES, Group, User
+from ..directory import DIRECTORY_ROLES, USER_PROPERTIES, Group, User
 from ..enterprise_apps import AppRole, EnterpriseApp
 from ..errors import AppNotFound, CertificateNotFound
 from ..ids import new_guid
@@ -45,28 +45,6 @@ from .provisioning_graph import register_provisioning_graph
 log = logging.getLogger(__name__)
 
 GRAPH_BASE = "https://graph.microsoft.com/v1.0"
-
-# Graph user properties and the directory's field names.
-USER_PROPERTIES = {
-    "userPrincipalName": "user_principal_name",
-    "displayName": "display_name",
-    "givenName": "given_name",
-    "surname": "surname",
-    "mail": "mail",
-    "jobTitle": "job_title",
-    "department": "department",
-    "mobilePhone": "mobile_phone",
-    "streetAddress": "street_address",
-    "city": "city",
-    "state": "state",
-    "postalCode": "postal_code",
-    "country": "country",
-    "employeeId": "employee_id",
-    "preferredLanguage": "preferred_language",
-    "faxNumber": "fax_number",
-    "accountEnabled": "account_enabled",
-    "userType": "user_type",
-}
 
 
 def graph_error(code: str, message: str, status: int) -> Response:
