@@ -5,6 +5,7 @@ no error and nothing left unrun; an app check-sp cannot yet judge is a strict xf
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,3 +40,26 @@ def test_check_sp_flags_exactly_the_cves_and_known_gaps(
     for name in cve_checks(app, version):
         # The CVE's finding is the victim signed in through a Response issued to the attacker.
         assert observed[name].lower().startswith(f"accepted: signed in {VICTIM.lower()}")
+
+
+BROWSER_APPS = ["py3saml-email-attr-200", "py3saml-relaystate-csrf"]
+
+
+@pytest.mark.parametrize("name", BROWSER_APPS)
+def test_the_victim_signs_in_through_chromium(
+    harness: Harness, entra_browser: Any, tmp_path: Path, name: str
+) -> None:
+    """In a real browser: from My Apps when the app takes IdP-initiated sign-in, and from its
+    sign-on URL (RelayState and the app's cookies as Chromium really carries them)."""
+    app = next(a for a in APPS if a.name == name)
+    run = check(
+        harness.stack, app, app.versions[-1], app.sp_initiated_only, tmp_path, entra_browser
+    )
+    flows = {r.name: r for r in run.results if r.name.endswith(" sign-in")}
+    wanted = {"sp-initiated sign-in"} | (
+        set() if app.sp_initiated_only else {"idp-initiated sign-in"}
+    )
+    assert set(flows) == wanted
+    for result in flows.values():
+        assert result.passed, result.observed
+        assert (result.evidence.get("identity seen") or "").lower() == VICTIM.lower()

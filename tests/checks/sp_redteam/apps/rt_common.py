@@ -186,9 +186,9 @@ def serve(config: dict[str, Any], make: Callable[[dict[str, Any]], Library]) -> 
                 sessions.put(sid, data)
                 with lock:
                     state["requests"].add(request_id)
-                return self.redirect(
-                    url_out, [("Set-Cookie", f"{cookie}={sid}; Path=/; HttpOnly; SameSite=None")]
-                )
+                # No SameSite attribute: Chromium's Lax-by-default still sends a cookie this new
+                # on the IdP's cross-site POST to the ACS; SameSite=None without Secure is dropped.
+                return self.redirect(url_out, [("Set-Cookie", f"{cookie}={sid}; Path=/; HttpOnly")])
             return self.answer(404, "not found", "text/plain")
 
         def refuse(self, reason: str) -> None:
