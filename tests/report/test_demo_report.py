@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from harness.serving.stack import CHROMIUM, CHROMIUM_FLAGS
 from tests.report.small_project import run_in, write_project
 
 
@@ -31,15 +30,16 @@ def report(
 
 
 @pytest.fixture(scope="module")
-def page(report: tuple[subprocess.CompletedProcess[str], Path]) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        opened = browser.new_page(viewport={"width": 1280, "height": 900})
-        opened.goto(report[1].as_uri())
-        yield opened
-        browser.close()
+def page(
+    report: tuple[subprocess.CompletedProcess[str], Path], entra_browser: Any
+) -> Iterator[Any]:
+    # The session's browser: a second sync_playwright() in a worker that already runs one fails
+    # ("Playwright Sync API inside the asyncio loop").
+    context = entra_browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    opened.goto(report[1].as_uri())
+    yield opened
+    context.close()
 
 
 def test_a_misspelled_step_is_a_failed_scenario_with_its_error(

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -105,7 +106,10 @@ def run(harness: Harness, script: Any, **options: Any) -> Any:
         finally:
             await witness.close()
 
-    return asyncio.run(main())
+    # A worker that ran a browser test keeps Playwright's sync API, and its running event loop,
+    # in this thread: the SDK's own loop runs in a thread of its own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, main()).result()
 
 
 async def tutorial_calls(
