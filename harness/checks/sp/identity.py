@@ -25,7 +25,28 @@ class Answer:
     excerpt: str = ""
     error: str | None = None
 
+    @property
+    def refused_by_server_error(self) -> bool:
+        """A refusal answered 5xx (a library's refusal thrown to the framework's default
+        handler, as in an Express app without an error handler) with nobody signed in. The
+        security checks count it as a refusal; each forgery then requires a legitimate sign-in
+        to work again, so an SP that fails everything stays an error."""
+        return (
+            self.error is not None
+            and self.status is not None
+            and self.status >= 500
+            and not self.signed_in
+        )
+
+    @property
+    def refused_or_error(self) -> str | None:
+        """ "error" when the answer says nothing of a refusal (connection, timeout, or a 5xx
+        that is not a refusal), else None."""
+        return "error" if self.error and not self.refused_by_server_error else None
+
     def describe(self) -> str:
+        if self.refused_by_server_error:
+            return f"{self.error}: refused with a server error (nobody signed in; answer 4xx)"
         if self.error:
             return self.error
         who = (

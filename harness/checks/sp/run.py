@@ -311,6 +311,11 @@ class SpChecker:
             answer = Answer(response.status_code, str(response.url), excerpt=excerpt(response))
             if response.status_code >= 500:
                 answer.error = f"the SP answered {response.status_code} at {response.url}"
+                # Who is signed in still decides (a forgery refused with a 500 is a refusal, one
+                # that signed the victim in before the page failed is not).
+                if self.options.whoami_url:
+                    who = identity_from_whoami(browser.client.get(self.options.whoami_url).text)
+                    answer.signed_in, answer.identity = who is not None, who
                 return answer
             answer.signed_in, answer.identity = self.rule.from_page(
                 response.status_code, str(response.url), response.text
@@ -495,10 +500,10 @@ class SpChecker:
         replay = SpCheckResult(
             "replay",
             "security",
-            again.error is None and not again.signed_in,
+            not again.refused_or_error and not again.signed_in,
             "refused",
             ("accepted twice: " if again.signed_in else "") + again.describe(),
-            outcome="error" if again.error else None,
+            outcome=again.refused_or_error,
             attack="the attacker's own accepted Response posted a second time",
             why="a captured Response (browser history, a proxy log) signs in again",
             fix="keep the IDs of consumed assertions until they expire and refuse a second use",
@@ -556,8 +561,8 @@ class SpChecker:
         )
         if informational:
             result.expected = "either (informational)"
-        if answer.error:
-            result.outcome, result.observed = "error", answer.error
+        if answer.refused_or_error:
+            result.outcome, result.observed = "error", answer.error or ""
         elif took_victim and not informational:
             who = answer.identity or "someone (identity not visible: give --whoami-url or "
             "--success-text with {user})"
@@ -597,11 +602,11 @@ class SpChecker:
         return SpCheckResult(
             name,
             "security",
-            answer.error is None and not answer.signed_in,
+            not answer.refused_or_error and not answer.signed_in,
             "refused",
             ("accepted " if answer.signed_in else "refused ") + answer.describe(),
             time.perf_counter() - started,
-            outcome="error" if answer.error else None,
+            outcome=answer.refused_or_error,
             attack="an IdP-initiated Response to an SP that only sends AuthnRequests",
             why="the SP opted out of IdP-initiated sign-in, which is open to login CSRF",
             fix="accept only Responses whose InResponseTo names a request this SP sent",

@@ -183,7 +183,8 @@ APPS: list[App] = [
             "cookie": "connect.sid",
         },
         acs_path="/auth/saml/callback",
-        check_sp_gap="a refusal answered 500 is ERROR: CVE checks show error, not FAIL",
+        # Was a check-sp gap: "a refusal answered 500 is ERROR: CVE checks show error, not FAIL";
+        # a 500 with nobody signed in and sign-in still working after it is now a refusal.
         notes="identity from the email attribute; a library refusal is thrown to the "
         "framework's default handler (500), as an Express app without an error handler",
     ),
